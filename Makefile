@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   build the release and grade the bundled demo submissions
+#   make test   lint, type-check, check the release, run the whole test suite
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck build check-release clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@# PyTorch (CPU) is only for the parity tests; they are skipped if it cannot be installed.
+	$(PY) -m pip install --quiet 'torch==2.13.0' || echo "torch==2.13.0 not installable: parity tests will be skipped"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/autograder demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check autograder solutions tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+check-release: $(STAMP)
+	$(VENV)/bin/autograder build --check
+
+build: $(STAMP)
+	$(VENV)/bin/autograder build
+
+test: lint typecheck check-release
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,164 @@
+"""The ``autograder`` command line (also ``python -m autograder``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograder.course import CourseError, assignment_names, resolve_assignment
+
+
+def _assignments(name: str | None) -> list[str]:
+    return [resolve_assignment(name)] if name else assignment_names()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build (or check) the releases."""
+    from autograder.build import build
+
+    status = 0
+    for name in _assignments(args.assignment):
+        start = time.perf_counter()
+        report = build(name, check=args.check)
+        verb = "checked" if args.check else "built"
+        print(f"{name}: {verb} {len(report.files)} files in {time.perf_counter() - start:.1f} s")
+        for line in report.drift:
+            print(f"  DRIFT {line}")
+        for line in report.leaks:
+            print(f"  LEAK  {line}")
+        if not report.ok:
+            status = 1
+    return status
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Source passes everything, release nothing."""
+    from autograder.report import summary_table
+    from autograder.validate import validate
+
+    status = 0
+    for name in _assignments(args.assignment):
+        report = validate(name, timeout=args.timeout)
+        print(f"{name}: source notebook ran in {report.seconds:.1f} s")
+        rows = [
+            (s.part_id, s.score, s.points, f"source {s.status}, release {r.status}")
+            for s, r in zip(report.source, report.release, strict=False)
+        ]
+        if rows:
+            print(summary_table(rows))
+        for problem in report.problems:
+            print(f"  PROBLEM {problem}")
+        print(f"{name}: {'valid' if report.ok else 'INVALID'}")
+        status |= 0 if report.ok else 1
+    return status
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade a folder of submissions."""
+    from autograder.course import load_spec
+    from autograder.grade import grade, print_summary
+
+    name = resolve_assignment(args.assignment)
+    start = time.perf_counter()
+    results = grade(
+        name,
+        Path(args.submissions),
+        Path(args.out),
+        jobs=args.jobs,
+        cell_timeout=args.timeout,
+        progress=not args.quiet,
+        engine=args.engine,
+    )
+    print(print_summary(load_spec(name), results))
+    print(
+        f"graded {len(results)} submissions in {time.perf_counter() - start:.1f} s "
+        f"with {args.jobs or os.cpu_count()} jobs; gradebook: {Path(args.out) / 'gradebook.csv'}"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Score one notebook."""
+    from autograder.checknb import check_notebook
+    from autograder.report import part_text, summary_table
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    results, notes = check_notebook(path, hidden=args.hidden, timeout=args.timeout)
+    for res in results:
+        if res.status != "ok" or args.verbose:
+            print(part_text(res))
+    for note in notes:
+        print(f"note: {note}")
+    print(summary_table([(r.part_id, r.score, r.points, r.status) for r in results]))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build, then grade the bundled demo submissions."""
+    from autograder.demo import run_demo
+
+    return run_demo(Path(args.out), jobs=args.jobs)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    p = argparse.ArgumentParser(
+        prog="autograder", description="Build, validate and grade the course."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="text sources -> nbgrader release in assignments/")
+    b.add_argument("assignment", nargs="?", help="e.g. a1 or a1_linear_classifiers (default: all)")
+    b.add_argument("--check", action="store_true", help="fail on drift or leaks; write nothing")
+    b.set_defaults(func=cmd_build)
+    v = sub.add_parser("validate", help="source passes every test, release passes none")
+    v.add_argument("assignment", nargs="?")
+    v.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    v.set_defaults(func=cmd_validate)
+    g = sub.add_parser("grade", help="grade a folder of submissions")
+    g.add_argument("assignment")
+    g.add_argument("submissions", help="nbgrader submitted/ folder or a folder of <student>.ipynb")
+    g.add_argument("--out", required=True, help="output folder")
+    g.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
+    g.add_argument("--timeout", type=int, default=60, help="seconds per cell")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument(
+        "--engine",
+        choices=("nbclient", "nbgrader"),
+        default="nbclient",
+        help="nbclient (default, fast) or one real `nbgrader autograde` per submission",
+    )
+    g.set_defaults(func=cmd_grade)
+    c = sub.add_parser("check", help="run a notebook and print its score part by part")
+    c.add_argument("notebook")
+    c.add_argument(
+        "--hidden", action="store_true", help="include hidden cases (needs the course repository)"
+    )
+    c.add_argument("--timeout", type=int, default=60, help="seconds per cell")
+    c.add_argument("-v", "--verbose", action="store_true", help="show passing parts too")
+    c.set_defaults(func=cmd_check)
+    d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
+    d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")
+    d.add_argument("--jobs", type=int, default=None)
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CourseError, FileNotFoundError, ValueError) as exc:
+        print(f"autograder {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

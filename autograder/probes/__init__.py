@@ -1,0 +1,16 @@
+"""Probes: call a student's code on one case and record plain data.
+
+A probe is ``probe(namespace, part, args) -> dict`` registered in :data:`PROBES` under a name a
+spec refers to. ``namespace`` is the notebook's globals, ``args`` fresh copies of the case's
+inputs. Probes never judge: they record outputs (and, for gradients, the finite differences of
+the student's own function) and let exceptions propagate to :func:`run_probe`, which turns them
+into a record too.
+"""
+
+from __future__ import annotations
+
+# Importing the modules registers their probes.
+from autograder.probes import a1  # noqa: F401  (registration side effect)
+from autograder.probes.core import PROBES, ProbeFn, register, run_probe
+
+__all__ = ["PROBES", "ProbeFn", "register", "run_probe"]

@@ -1,0 +1,193 @@
+"""The probe registry, the generic probes and the safe runner."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograder.gradcheck import check_directional, numeric_gradient
+from autograder.records import NotPlainDataError, Record, dtype_name, to_plain
+from autograder.spec import Part
+
+ProbeFn = Callable[[Mapping[str, Any], Part, dict[str, Any]], Record]
+PROBES: dict[str, ProbeFn] = {}
+
+MAX_ENTRYWISE = 400  # above this many entries a gradient is checked along random directions
+
+
+def register(name: str) -> Callable[[ProbeFn], ProbeFn]:
+    """Register a probe under ``name`` (decorator)."""
+
+    def deco(fn: ProbeFn) -> ProbeFn:
+        if name in PROBES:
+            raise ValueError(f"probe {name!r} registered twice")
+        PROBES[name] = fn
+        return fn
+
+    return deco
+
+
+class MissingFunctionError(LookupError):
+    """A function the part needs is not defined in the notebook."""
+
+
+def student_function(namespace: Mapping[str, Any], name: str) -> Callable[..., Any]:
+    """Look up a student's function by name.
+
+    Raises
+    ------
+    MissingFunctionError
+        If it is not defined or not callable.
+    """
+    fn = namespace.get(name)
+    if fn is None:
+        raise MissingFunctionError(
+            f"`{name}` is not defined: run its answer cell first (and keep its name unchanged)"
+        )
+    if not callable(fn):
+        raise MissingFunctionError(f"`{name}` is a {type(fn).__name__}, expected a function")
+    return fn
+
+
+def unpack(out: Any, names: tuple[str, ...], fn_name: str) -> Record:
+    """Name the values a function returned: one name for one value, a tuple for several.
+
+    Raises
+    ------
+    NotPlainDataError
+        If the number of returned values is wrong or a value is not numeric.
+    """
+    if len(names) == 1:
+        return {names[0]: to_plain(out, f"the value returned by {fn_name}")}
+    if not isinstance(out, (tuple, list)) or len(out) != len(names):
+        got = f"{len(out)} values" if isinstance(out, (tuple, list)) else f"a {type(out).__name__}"
+        raise NotPlainDataError(f"{fn_name} returned {got}; expected a tuple ({', '.join(names)})")
+    rec: Record = {}
+    for name, value in zip(names, out, strict=True):
+        rec[name] = to_plain(value, f"{name} returned by {fn_name}")
+        rec[f"__dtype_{name}"] = dtype_name(value)
+    return rec
+
+
+@register("call")
+def probe_call(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """Call the part's first function with the case's arguments and record its outputs.
+
+    Options: ``outputs`` (names of the returned values, default ``("out",)``).
+    """
+    name = part.functions[0]
+    fn = student_function(namespace, name)
+    outputs = tuple(part.options.get("outputs", ("out",)))
+    rec = unpack(fn(**args), outputs, name)
+    if len(outputs) == 1:
+        rec[f"__dtype_{outputs[0]}"] = dtype_name(rec[outputs[0]])
+    return rec
+
+
+@register("loss_grad")
+def probe_loss_grad(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """Call ``fn(**args) -> (loss, grad)`` and the finite differences of the student's own loss.
+
+    Options: ``outputs`` (default ``("loss", "grad")``), ``wrt`` (the argument differentiated).
+    Records ``numeric_<grad>`` (entrywise for small tensors, else ``directional_ok``).
+    """
+    name = part.functions[0]
+    fn = student_function(namespace, name)
+    outputs = tuple(part.options.get("outputs", ("loss", "grad")))
+    wrt = part.options.get("wrt", "W")
+    pristine = copy.deepcopy(args)
+    rec = unpack(fn(**args), outputs, name)
+    grad_name = outputs[1]
+
+    def loss_at(w: np.ndarray) -> float:
+        call_args = copy.deepcopy(pristine)
+        call_args[wrt] = w.astype(np.asarray(pristine[wrt]).dtype, copy=False)
+        return float(fn(**call_args)[0])
+
+    x = np.asarray(pristine[wrt])
+    if x.size <= MAX_ENTRYWISE:
+        rec[f"numeric_{grad_name}"] = numeric_gradient(loss_at, x)
+    else:
+        result = check_directional(loss_at, x, rec[grad_name], np.random.default_rng(0))
+        rec["directional_ok"] = result.ok
+    return rec
+
+
+def _copy_args(args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v)) for k, v in args.items()
+    }
+
+
+def _mutated(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    changed = []
+    for key, value in before.items():
+        if isinstance(value, np.ndarray):
+            other = after[key]
+            if (
+                not isinstance(other, np.ndarray)
+                or other.shape != value.shape
+                or not np.array_equal(other, value, equal_nan=True)
+            ):
+                changed.append(key)
+    return changed
+
+
+def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """Run the part's probe on copies of ``args``; never raises for anything the student did.
+
+    Returns
+    -------
+    dict
+        The probe's outputs plus metadata: ``__seconds__``, ``__mutated__`` (names of inputs the
+        function modified), ``__warnings__`` (warnings raised, as text), ``__output_chars__``
+        (how much the student's code printed) and, when it failed, ``__error__`` and
+        ``__status__`` (``missing`` or ``error``).
+    """
+    probe = PROBES[part.probe]
+    call_args = _copy_args(args)
+    out_buf, err_buf = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    rec: Record
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with contextlib.redirect_stdout(out_buf), contextlib.redirect_stderr(err_buf):
+                rec = probe(namespace, part, call_args)
+        except MissingFunctionError as exc:
+            rec = {"__error__": str(exc), "__status__": "missing"}
+        except NotPlainDataError as exc:
+            rec = {"__error__": str(exc), "__status__": "error", "__returned__": True}
+        except Exception as exc:
+            rec = {"__error__": _student_traceback(exc), "__status__": "error"}
+    rec["__seconds__"] = time.perf_counter() - start
+    rec["__output_chars__"] = len(out_buf.getvalue()) + len(err_buf.getvalue())
+    mutated = _mutated(args, call_args)
+    if mutated:
+        rec["__mutated__"] = ", ".join(mutated)
+    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    if messages:
+        rec["__warnings__"] = "; ".join(messages)[:500]
+    return rec
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The exception and the innermost frames that are not the grader's own."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "autograder" not in f.filename.replace("\\", "/").split("/")[-3:-1]
+    ]
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" (line {last.lineno}: `{(last.line or '').strip()}`)"
+    return f"{type(exc).__name__}: {exc}{where}"

@@ -1,0 +1,286 @@
+"""``Grader.check`` run in-process (no Jupyter): the reference scores full marks on every part,
+and each realistic bug costs points on its own part only, with a hint in the printed report.
+
+The release's case file is written with the instructor build function into a temporary folder,
+which becomes the working directory, exactly as a student's notebook folder would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import solutions.a1_linear_classifiers as reference
+from autograder.build import write_public_cases
+from autograder.course import load_spec
+from autograder.datasets import load_digits_split
+from autograder.notebook import Grader
+from autograder.spec import AssignmentSpec
+
+ASSIGNMENT = "a1_linear_classifiers"
+
+
+@pytest.fixture(scope="module")
+def spec() -> AssignmentSpec:
+    return load_spec(ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
+    folder = tmp_path_factory.mktemp("release")
+    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def best_W() -> np.ndarray:
+    # a softmax classifier trained the way the notebook asks, with the reference sgd
+    data = load_digits_split(bias=True)
+    W, _ = reference.sgd(
+        reference.softmax_loss_vectorized, np.zeros((65, 10)), data["X_train"], data["y_train"],
+        lr=1.0, reg=1e-4, batch_size=200, num_iters=1000, rng=np.random.default_rng(0),
+    )
+    return W
+
+
+@pytest.fixture
+def namespace(best_W: np.ndarray) -> dict[str, Any]:
+    ns: dict[str, Any] = {name: getattr(reference, name) for name in reference.__all__}
+    ns["best_W"] = best_W.copy()
+    ns["np"] = np
+    return ns
+
+
+@pytest.fixture
+def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
+    monkeypatch.chdir(release)
+    monkeypatch.setenv("DLF_RESULT_JSON", "0")
+    return Grader(ASSIGNMENT)
+
+
+def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:
+    return {p.id: grader.check(p.id, ns) for p in spec.parts}
+
+
+# ------------------------------------------------------------------------------ the reference
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_scores_full_points_on_every_part(
+    grader: Grader, spec: AssignmentSpec, namespace: dict[str, Any], hidden: bool,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    for part in spec.parts:
+        score = grader.check(part.id, namespace, hidden=hidden)
+        assert isinstance(score, float)
+        assert score == part.points, (part.id, grader.results[part.id])
+        assert grader.results[part.id].status == "ok"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+
+
+def test_public_cases_come_from_the_case_file(grader: Grader, spec: AssignmentSpec) -> None:
+    assert grader.casefile.part_ids == [p.id for p in spec.parts]
+    assert grader.casefile.path.parent == Path.cwd()
+    assert grader.casefile.part("test_sgd") == spec.part("test_sgd")
+
+
+def test_unknown_part_prints_an_error_and_scores_zero(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert grader.check("test_nope", namespace) == 0.0
+    out, err = capfd.readouterr()
+    assert "[ERROR] test_nope" in out and "test_svm_loss_naive" in out and err == ""
+
+
+def test_missing_function_scores_zero_with_a_clear_message(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    del namespace["softmax"]
+    assert grader.check("test_softmax", namespace) == 0.0
+    assert grader.results["test_softmax"].status == "missing"
+    out, err = capfd.readouterr()
+    assert "[MISSING]" in out and "`softmax` is not defined" in out and err == ""
+
+
+# ------------------------------------------------------------------------------ buggy students
+
+
+def svm_no_mean(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float, delta: float = 1.0):
+    """Vectorized hinge loss that sums instead of averaging over the batch."""
+    N = X.shape[0]
+    rows = np.arange(N)
+    scores = X @ W
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
+    margins[rows, y] = 0.0
+    loss = margins.sum() + 0.5 * reg * np.sum(W * W)
+    coeff = (margins > 0).astype(W.dtype)
+    coeff[rows, y] = -coeff.sum(axis=1)
+    return float(loss), X.T @ coeff + reg * W
+
+
+def softmax_unstable(scores: np.ndarray) -> np.ndarray:
+    """Softmax without subtracting the row maximum: overflows on scores of 1e4."""
+    e = np.exp(scores)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_loss_no_reg_grad(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float):
+    """Correct loss (with the penalty), gradient without the penalty's reg * W."""
+    N = X.shape[0]
+    s = X @ W
+    s = s - s.max(axis=1, keepdims=True)
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(N), y])) + 0.5 * reg * np.sum(W * W)
+    p[np.arange(N), y] -= 1.0
+    return float(loss), X.T @ p / N
+
+
+def bias_first(X: np.ndarray) -> np.ndarray:
+    """The column of ones put first instead of last."""
+    return np.hstack([np.ones((X.shape[0], 1)), X])
+
+
+def sgd_with_replacement(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):
+    """Minibatches drawn with replacement: a sample can appear twice in one batch."""
+    W, hist = W0.copy(), []
+    for _ in range(num_iters):
+        idx = rng.integers(0, X.shape[0], size=batch_size)
+        loss, dW = loss_fn(W, X[idx], y[idx], reg)
+        hist.append(loss)
+        W = W - lr * dW
+    return W, hist
+
+
+def sgd_in_place(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):
+    """Right updates, but applied to the caller's W0 in place."""
+    W, hist = W0, []
+    for _ in range(num_iters):
+        idx = rng.choice(X.shape[0], size=batch_size, replace=False)
+        loss, dW = loss_fn(W, X[idx], y[idx], reg)
+        hist.append(loss)
+        W -= lr * dW
+    return W, hist
+
+
+def accuracy_count(y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    """Number of correct predictions instead of the fraction."""
+    return float(np.sum(y_pred == y_true))
+
+
+def l2_penalty_in_place(W: np.ndarray, reg: float):
+    """Right value and gradient, but the gradient is computed by scaling W in place."""
+    value = 0.5 * reg * float(np.sum(W * W))
+    W *= reg
+    return value, W
+
+
+BUGS: dict[str, tuple[str, Callable[..., Any], str, float]] = {
+    # name: (function replaced, bug, words the report must contain, expected public score)
+    # Scores by hand from the spec's checks: e.g. svm without 1/N fails loss and dW but its
+    # gradient matches its own loss (1/3 of each of the 3 cases) -> 12 / 3 = 4.
+    "svm without 1/N": ("svm_loss_vectorized", svm_no_mean, "N = 5 times too large", 4.0),
+    "softmax without max": ("softmax", softmax_unstable, "NaN or infinity", 6 * 2 / 3),
+    # small case (reg 0) full, regularised case loses dW and selfgrad: 10 * (1 + 1/3) / 2
+    "softmax loss without reg * W": (
+        "softmax_loss_vectorized", softmax_loss_no_reg_grad, "reg * W, is missing", 10 * 2 / 3,
+    ),
+    "bias column first": ("add_bias_column", bias_first, "entries differ", 0.0),
+    # full batch: W and history differ, num_calls right (1/3); minibatch: 3 of 4 checks
+    "sgd with replacement": (
+        "sgd", sgd_with_replacement, "no sample twice in a minibatch (replace=False): not satisfied",
+        10 * (1 / 3 + 3 / 4) / 2,
+    ),
+    "accuracy as a count": ("accuracy", accuracy_count, "constant factor 8", 0.0),
+}
+
+
+@pytest.mark.parametrize("bug", list(BUGS))
+def test_a_bug_costs_points_on_its_own_part_only(
+    grader: Grader, spec: AssignmentSpec, namespace: dict[str, Any], bug: str,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    name, fn, words, expected = BUGS[bug]
+    namespace[name] = fn
+    affected = next(p for p in spec.parts if name in p.functions)
+    scores = _scores(grader, spec, namespace)
+    for part in spec.parts:
+        if part.id != affected.id:
+            assert scores[part.id] == part.points, part.id
+    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
+    assert grader.results[affected.id].status == "failed"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert words in out
+    assert f"[FAIL] {affected.title} ({affected.id}): {scores[affected.id]:g} / " in out
+    hidden = grader.check(affected.id, namespace, hidden=True)
+    assert 0.0 <= hidden < affected.points
+    assert capfd.readouterr().err == ""
+
+
+def test_softmax_overflow_warning_is_reported_not_printed(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    namespace["softmax"] = softmax_unstable
+    grader.check("test_softmax", namespace)
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert "warnings were raised: RuntimeWarning" in out and "overflow" in out
+
+
+def test_bias_first_report_shows_expected_and_got(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    namespace["add_bias_column"] = bias_first
+    grader.check("test_add_bias_column", namespace)
+    out = capfd.readouterr().out
+    # public case: entry [0, 0] should be X[0, 0] and is 1 (the misplaced ones column)
+    X0 = grader.casefile.cases("test_add_bias_column")[0][0].args["X"]
+    assert f"expected {X0[0, 0]:.6g}, got 1" in out
+
+
+@pytest.mark.xfail(
+    reason="BUG: judge.case_context takes N only from X/x/scores, so accuracy(y_pred, y_true) "
+    "returning a count gets 'off by a constant factor 8' instead of the batch-mean hint",
+    strict=True,
+)
+def test_accuracy_count_hint_names_the_average(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    namespace["accuracy"] = accuracy_count
+    grader.check("test_accuracy", namespace)
+    assert "N = 8 times too large" in capfd.readouterr().out
+
+
+def test_in_place_modification_is_reported(
+    grader: Grader, spec: AssignmentSpec, namespace: dict[str, Any],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    namespace["l2_penalty"] = l2_penalty_in_place
+    scores = _scores(grader, spec, namespace)
+    for part in spec.parts:
+        if part.id != "test_l2_penalty":
+            assert scores[part.id] == part.points, part.id
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert "modified its input(s) W in place" in out
+    assert 0.0 <= scores["test_l2_penalty"] <= 3.0
+
+
+@pytest.mark.xfail(
+    reason="BUG: judge.judge_case does not score __mutated__: an sgd that updates the "
+    "caller's W0 in place (contract: 'W0 ... is not modified') keeps all 10 points",
+    strict=True,
+)
+def test_sgd_modifying_W0_in_place_loses_points(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    namespace["sgd"] = sgd_in_place
+    score = grader.check("test_sgd", namespace)
+    assert "modified its input(s) W0 in place" in capfd.readouterr().out
+    assert score < 10.0
