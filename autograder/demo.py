@@ -112,19 +112,25 @@ def _function_name(cell: NotebookNode) -> str:
     return match.group(1)
 
 
-def _is_leaf(nb: NotebookNode, answer_id: str, test_id: str) -> bool:
-    """Whether the function of ``answer_id`` is used by no cell but its answer and test cells."""
+def _fault_targets(nb: NotebookNode, spec_parts: list[str]) -> list[str]:
+    """Test ids whose function no other answer cell uses, fewest uses elsewhere first.
+
+    A fault planted there costs only its own part (other answers do not call it), and the
+    fewest other cells run into it (an infinite loop costs a time limit per use).
+    """
     cells = [c for c in nb.cells if c.cell_type == "code"]
-    answer = next((c for c in cells if nbgrader_meta(c).get("grade_id") == answer_id), None)
-    if answer is None or not re.search(r"^def \w+\(", answer.source, re.MULTILINE):
-        return False
-    name = _function_name(answer)
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
-    return not any(
-        pattern.search(c.source)
-        for c in cells
-        if nbgrader_meta(c).get("grade_id") not in (answer_id, test_id)
-    )
+    ranked = []
+    for test_id in spec_parts:
+        answer_id = test_id.removeprefix("test_")
+        answer = next((c for c in cells if nbgrader_meta(c).get("grade_id") == answer_id), None)
+        if answer is None or not re.search(r"^def \w+\(", answer.source, re.MULTILINE):
+            continue
+        pattern = re.compile(rf"\b{re.escape(_function_name(answer))}\b")
+        users = [c for c in cells if c is not answer and pattern.search(c.source)]
+        if any(nbgrader_meta(c).get("solution") for c in users):
+            continue
+        ranked.append((len(users), spec_parts.index(test_id), test_id))
+    return [test_id for _, _, test_id in sorted(ranked)]
 
 
 def _answer_cell(nb: NotebookNode, grade_id: str) -> NotebookNode:
@@ -143,10 +149,10 @@ def faulty_submissions(
         grade as in the reference (``ok``).
     """
     spec = load_spec(assignment)
-    leaves = [p for p in spec.parts if _is_leaf(reference, p.id.removeprefix("test_"), p.id)]
-    if len(leaves) < 2:
-        raise ValueError(f"{assignment}: fewer than two parts whose function no other cell uses")
-    first, second = leaves[0], leaves[1]
+    targets = _fault_targets(reference, [p.id for p in spec.parts])
+    if len(targets) < 2:
+        raise ValueError(f"{assignment}: fewer than two parts whose function no other answer uses")
+    first, second = spec.part(targets[0]), spec.part(targets[1])
     answer_of = {p.id: p.id.removeprefix("test_") for p in spec.parts}
     out: dict[str, tuple[NotebookNode | str, dict[str, str]]] = {}
 

@@ -937,8 +937,8 @@ print(result.message())
 # $N / B$ times cheaper, so many more steps fit in the same time. With $B = N$ it is plain
 # gradient descent.
 #
-# **Your task.** Write `sgd`. The grader replays your function against the reference with the
-# same random generator, so follow these rules **exactly**:
+# **Your task.** Write `sgd`, following these rules (they make your runs reproducible and
+# comparable with everyone else's):
 #
 # 1. Start from a copy, `W = W0.copy()`; **never modify `W0`** (the grader checks that the
 #    caller's array is unchanged).
@@ -950,9 +950,10 @@ print(result.message())
 #    - update `W = W - lr * dW`.
 # 3. Return `(W, history)`: the final weights and a list of `num_iters` floats.
 #
-# The test counts the calls to `loss_fn`, checks every batch's size and that no sample appears
-# twice in a batch, compares `W` and the history with the reference when `batch_size = N`, and
-# checks that the loss goes down.
+# The test counts the calls to `loss_fn`, checks every batch's size, that no sample appears
+# twice in a batch and that `W0` is unchanged, compares `W` and the history with the reference
+# when `batch_size = N` (where the order of the samples cannot matter), and checks that the loss
+# goes down.
 
 # %% nbgrader={"grade": false, "grade_id": "sgd", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sgd(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):

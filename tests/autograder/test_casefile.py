@@ -12,10 +12,16 @@ from autograder.casefile import CaseFile, part_from_json, part_to_json, write_ca
 from autograder.spec import AssignmentSpec, Case, Check, Part
 
 PART_A = Part(
-    "test_a", "Part A", ("fa",), 5, "loss_grad",
-    (Check("match", "loss", rtol=1e-6, atol=1e-9),
-     Check("selfgrad", "dW", against="numeric_dW", label="dW"),
-     Check("at_least", "acc", threshold=0.9, floor=0.5)),
+    "test_a",
+    "Part A",
+    ("fa",),
+    5,
+    "loss_grad",
+    (
+        Check("match", "loss", rtol=1e-6, atol=1e-9),
+        Check("selfgrad", "dW", against="numeric_dW", label="dW"),
+        Check("at_least", "acc", threshold=0.9, floor=0.5),
+    ),
     options={"outputs": ["loss", "dW"], "wrt": "W"},
     hints={"loss": "average over the batch"},
 )
@@ -27,19 +33,35 @@ def _data() -> tuple[dict[str, list[Case]], dict[str, list[dict]]]:
     rng = np.random.default_rng(0)
     cases = {
         "test_a": [
-            Case("small", {"W": rng.standard_normal((3, 2)), "y": np.array([0, 1, 1]),
-                           "reg": 0.25, "n": 7, "flag": True, "mode": "fast",
-                           "f32": rng.standard_normal(4).astype(np.float32),
-                           "mask": np.array([True, False])},
-                 "a note", checks=("loss", "selfgrad:dW")),
+            Case(
+                "small",
+                {
+                    "W": rng.standard_normal((3, 2)),
+                    "y": np.array([0, 1, 1]),
+                    "reg": 0.25,
+                    "n": 7,
+                    "flag": True,
+                    "mode": "fast",
+                    "f32": rng.standard_normal(4).astype(np.float32),
+                    "mask": np.array([True, False]),
+                },
+                "a note",
+                checks=("loss", "selfgrad:dW"),
+            ),
             Case("big", {"W": rng.standard_normal((5, 4)), "reg": 0.0}, ""),
         ],
         "test_b": [Case("only", {"X": np.arange(6, dtype=np.int32).reshape(2, 3)}, "ints")],
     }
     refs = {
         "test_a": [
-            {"loss": 1.5, "dW": rng.standard_normal((3, 2)), "n_calls": 12, "ok": False,
-             "__seconds__": 0.1, "__dtype_loss": "float"},
+            {
+                "loss": 1.5,
+                "dW": rng.standard_normal((3, 2)),
+                "n_calls": 12,
+                "ok": False,
+                "__seconds__": 0.1,
+                "__dtype_loss": "float",
+            },
             {"loss": -0.0, "dW": np.zeros((5, 4))},
         ],
         "test_b": [{"pred": np.array([2, 0], dtype=np.int64), "label": "two"}],

@@ -31,23 +31,35 @@ def student(tmp_path: Path, source: str) -> dict[str, Any]:
 
 def call_part(fn: str = "f", outputs: tuple[str, ...] = ("out",)) -> Part:
     return Part(
-        "test_f", "F", (fn,), 2, "call", (Check("match", outputs[0]),),
+        "test_f",
+        "F",
+        (fn,),
+        2,
+        "call",
+        (Check("match", outputs[0]),),
         options={"outputs": list(outputs)},
     )
 
 
 LOSS_PART = Part(
-    "test_loss", "Loss", ("loss",), 3, "loss_grad",
+    "test_loss",
+    "Loss",
+    ("loss",),
+    3,
+    "loss_grad",
     (Check("match", "loss"), Check("match", "dW"), Check("selfgrad", "dW", against="numeric_dW")),
     options={"outputs": ["loss", "dW"], "wrt": "W"},
 )
 
 
 def test_call_records_outputs_and_dtype(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(x, k):
             return x * k, float(x.sum())
-    """)
+    """,
+    )
     x = np.arange(6.0).reshape(2, 3)
     rec = run_probe(ns, call_part(outputs=("out", "total")), {"x": x, "k": 3})
     np.testing.assert_array_equal(rec["out"], 3 * x)
@@ -64,11 +76,14 @@ def test_call_keeps_float32_dtype(tmp_path: Path) -> None:
 
 
 def test_mutation_is_named_and_callers_array_is_unchanged(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(x, y):
             x *= 2          # in place: a bug
             return x + y
-    """)
+    """,
+    )
     x, y = np.array([1.0, 2.0]), np.array([10.0, 20.0])
     rec = run_probe(ns, call_part(), {"x": x, "y": y})
     assert rec["__mutated__"] == "x"
@@ -77,11 +92,14 @@ def test_mutation_is_named_and_callers_array_is_unchanged(tmp_path: Path) -> Non
 
 
 def test_exception_is_recorded_with_type_and_student_line(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(x):
             rows = x.shape[0]
             return x[rows + 5]
-    """)
+    """,
+    )
     rec = run_probe(ns, call_part(), {"x": np.zeros((3, 2))})
     assert rec["__status__"] == "error"
     err = rec["__error__"]
@@ -96,10 +114,13 @@ def test_exception_is_recorded_with_type_and_student_line(tmp_path: Path) -> Non
     strict=True,
 )
 def test_exception_inside_numpy_still_points_at_the_student_line(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(X):
             return np.hstack([X, np.ones(X.shape[0])])
-    """)
+    """,
+    )
     rec = run_probe(ns, call_part(), {"X": np.zeros((3, 2))})
     assert rec["__status__"] == "error"
     assert rec["__error__"].startswith("ValueError:")
@@ -119,10 +140,13 @@ def test_name_bound_to_a_non_function(tmp_path: Path) -> None:
 
 
 def test_returning_none_says_return(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(x):
             out = x + 1      # forgot to return
-    """)
+    """,
+    )
     rec = run_probe(ns, call_part(), {"x": np.zeros(2)})
     assert rec["__status__"] == "error"
     assert "None" in rec["__error__"] and "`return`" in rec["__error__"]
@@ -151,13 +175,16 @@ def test_non_numeric_return(tmp_path: Path) -> None:
 def test_prints_are_captured_and_never_reach_the_terminal(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         import sys
         def f(x):
             print("debugging", x)
             print("oops", file=sys.stderr)
             return x
-    """)
+    """,
+    )
     rec = run_probe(ns, call_part(), {"x": np.zeros(2)})
     out, err = capfd.readouterr()
     assert out == "" and err == ""
@@ -168,10 +195,13 @@ def test_prints_are_captured_and_never_reach_the_terminal(
 def test_runtime_warning_is_recorded_not_shown(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def f(x):
             return np.exp(x)
-    """)
+    """,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the runner must catch it before this filter applies
         rec = run_probe(ns, call_part(), {"x": np.array([1e4, 0.0])})
@@ -183,11 +213,14 @@ def test_runtime_warning_is_recorded_not_shown(
 def test_loss_grad_records_numeric_gradient_of_the_students_own_loss(tmp_path: Path) -> None:
     # The student's loss is deliberately NOT the reference's: 0.5 * sum(W^2) * 3 + sum(X @ W).
     # Its true gradient (by hand) is 3 W + X.sum(0)[:, None]; the student returns a wrong one.
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def loss(W, X, reg):
             value = 1.5 * np.sum(W * W) + np.sum(X @ W)
             return float(value), np.zeros_like(W)
-    """)
+    """,
+    )
     rng = np.random.default_rng(0)
     W, X = rng.standard_normal((3, 2)), rng.standard_normal((4, 3))
     rec = run_probe(ns, LOSS_PART, {"W": W, "X": X, "reg": 0.0})
@@ -199,12 +232,15 @@ def test_loss_grad_records_numeric_gradient_of_the_students_own_loss(tmp_path: P
 
 
 def test_loss_grad_large_tensor_uses_a_directional_check(tmp_path: Path) -> None:
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def right(W, X, reg):
             return 0.5 * float(np.sum(W * W)), W.copy()
         def wrong(W, X, reg):
             return 0.5 * float(np.sum(W * W)), 2 * W
-    """)
+    """,
+    )
     W = np.random.default_rng(1).standard_normal((30, 20))  # 600 entries > 400
     for name, ok in (("right", True), ("wrong", False)):
         part = Part("t", "t", (name,), 1, "loss_grad", LOSS_PART.checks, options=LOSS_PART.options)
@@ -219,17 +255,20 @@ def test_loss_grad_large_tensor_uses_a_directional_check(tmp_path: Path) -> None
     "place corrupts every later finite difference",
     strict=True,
 )
-def test_loss_grad_numeric_gradient_survives_a_loss_that_modifies_W(tmp_path: Path) -> None:
+def test_loss_grad_numeric_gradient_survives_a_loss_that_modifies_w(tmp_path: Path) -> None:
     # Correct value and gradient (0.5 * sum(W^2) -> W), but the gradient aliases W and is
     # scaled in place: the classic `dW = W; dW *= 1` style bug. The numeric gradient of the
     # student's loss is still W (by hand).
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def loss(W, X, reg):
             value = 0.5 * float(np.sum(W * W))
             dW = W
             dW *= 1.0 + reg
             return value, dW
-    """)
+    """,
+    )
     W = np.random.default_rng(2).standard_normal((3, 2))
     rec = run_probe(ns, LOSS_PART, {"W": W, "X": np.zeros(1), "reg": 0.5})
     assert rec["__mutated__"] == "W"
@@ -243,7 +282,9 @@ def test_every_part_probe_of_a1_is_registered() -> None:
 
 def test_sgd_probe_records_batches(tmp_path: Path) -> None:
     # A "student" sgd written here independently of solutions: plain minibatch SGD.
-    ns = student(tmp_path, """
+    ns = student(
+        tmp_path,
+        """
         def sgd(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):
             W = W0.copy()
             hist = []
@@ -253,14 +294,21 @@ def test_sgd_probe_records_batches(tmp_path: Path) -> None:
                 hist.append(loss)
                 W = W - lr * dW
             return W, hist
-    """)
+    """,
+    )
     rng = np.random.default_rng(3)
     N = 10
     feats = rng.standard_normal((N, 2))
     X = np.hstack([feats, np.arange(N, dtype=float)[:, None]])
     args = {
-        "X": X, "y": np.zeros(N, dtype=np.int64), "targets": feats @ rng.standard_normal((2, 2)),
-        "W0": np.zeros((3, 2)), "lr": 0.1, "reg": 0.0, "batch_size": 4, "num_iters": 30,
+        "X": X,
+        "y": np.zeros(N, dtype=np.int64),
+        "targets": feats @ rng.standard_normal((2, 2)),
+        "W0": np.zeros((3, 2)),
+        "lr": 0.1,
+        "reg": 0.0,
+        "batch_size": 4,
+        "num_iters": 30,
         "seed": 5,
     }
     part = Part("test_sgd", "SGD", ("sgd",), 1, "sgd", (Check("true", "batch_sizes_ok"),))
@@ -273,8 +321,15 @@ def test_sgd_probe_records_batches(tmp_path: Path) -> None:
 
 
 def test_trained_accuracy_probe_needs_the_global(tmp_path: Path) -> None:
-    part = Part("t", "t", ("best_W",), 1, "trained_accuracy", (Check("at_least", "accuracy"),),
-                options={"variable": "best_W"})
+    part = Part(
+        "t",
+        "t",
+        ("best_W",),
+        1,
+        "trained_accuracy",
+        (Check("at_least", "accuracy"),),
+        options={"variable": "best_W"},
+    )
     rec = run_probe({}, part, {"split": "val"})
     assert rec["__status__"] == "error" and "best_W" in rec["__error__"]
     rec = run_probe({"best_W": np.zeros((64, 10))}, part, {"split": "val"})

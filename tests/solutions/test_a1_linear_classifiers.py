@@ -139,6 +139,20 @@ def test_svm_loss_is_zero_when_every_margin_is_met(loss_fn: Any) -> None:
     np.testing.assert_allclose(dW, 0.2 * W, atol=1e-15)
 
 
+@pytest.mark.parametrize("loss_fn", SVM_LOSSES, ids=lambda f: f.__name__)
+def test_svm_uses_subgradient_zero_at_an_exact_kink(loss_fn: Any) -> None:
+    # The documented convention: a margin of exactly 0 counts as inactive. Scores (1, 0) with
+    # y = 0 and delta = 1: margin 0 - 1 + 1 = 0 exactly (all values are exact in binary), so the
+    # loss is 0 and dW is 0; scores (1, 0.5) give margin 0.5 > 0: loss 0.5, dW = x^T (-1, 1).
+    X = np.array([[1.0, 0.0]])
+    loss, dW = loss_fn(np.eye(2), X, np.array([0]), 0.0)
+    assert loss == 0.0
+    np.testing.assert_array_equal(dW, np.zeros((2, 2)))
+    loss, dW = loss_fn(np.array([[1.0, 0.5], [0.0, 0.0]]), X, np.array([0]), 0.0)
+    assert loss == 0.5
+    np.testing.assert_array_equal(dW, [[-1.0, 1.0], [0.0, 0.0]])
+
+
 def test_l2_penalty_by_hand() -> None:
     # sum(W^2) = 1 + 4 + 9 + 0.25 = 14.25; 0.5 * 0.1 * 14.25 = 0.7125; gradient 0.1 * W.
     W = np.array([[1.0, -2.0], [3.0, 0.5]])

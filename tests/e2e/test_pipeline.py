@@ -1,4 +1,4 @@
-"""End to end on a1: build check, validate, and grading the demo and faulty submissions.
+"""End to end for every demo assignment: build check, validate, grading demo and faulty submissions.
 
 Expected outcomes are stated before grading (by :func:`autograder.demo.demo_submissions`): the
 reference earns every auto-graded point, the untouched release none, the mistaken submission
@@ -16,40 +16,46 @@ import pytest
 from autograder.build import build
 from autograder.checknb import check_notebook
 from autograder.course import load_spec
-from autograder.demo import demo_submissions
+from autograder.demo import DEMO_ASSIGNMENTS, demo_submissions
 from autograder.grade import grade
 from autograder.validate import validate
 
-A1 = "a1_linear_classifiers"
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module", params=DEMO_ASSIGNMENTS)
+def assignment(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str, str]], Path, list]:
+def graded(
+    assignment: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, dict[str, str]], Path, list]:
     folder = tmp_path_factory.mktemp("subs")
-    expected = demo_submissions(A1, folder, faults=True)
+    expected = demo_submissions(assignment, folder, faults=True)
     out = tmp_path_factory.mktemp("graded")
-    results = grade(A1, folder, out, jobs=2, cell_timeout=20, progress=False)
+    results = grade(assignment, folder, out, jobs=2, cell_timeout=20, progress=False)
     return expected, out, results
 
 
-def test_release_is_fresh_and_leak_free() -> None:
-    report = build(A1, check=True)
+def test_release_is_fresh_and_leak_free(assignment: str) -> None:
+    report = build(assignment, check=True)
     assert report.drift == []
     assert report.leaks == []
 
 
-def test_validate_source_passes_release_fails() -> None:
-    report = validate(A1)
+def test_validate_source_passes_release_fails(assignment: str) -> None:
+    report = validate(assignment)
     assert report.problems == []
     assert all(r.score == r.points for r in report.source)
     assert all(r.score == 0 for r in report.release)
-    assert report.seconds < 30, f"the a1 notebook took {report.seconds:.1f} s (limit 30 s)"
+    assert report.seconds < 30, f"the notebook took {report.seconds:.1f} s (limit 30 s)"
 
 
-def test_every_student_has_a_row_per_part(graded) -> None:
+def test_every_student_has_a_row_per_part(assignment: str, graded) -> None:
     expected, out, _ = graded
-    spec = load_spec(A1)
+    spec = load_spec(assignment)
     with (out / "gradebook.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     students = {r["student"] for r in rows}
@@ -58,13 +64,13 @@ def test_every_student_has_a_row_per_part(graded) -> None:
     assert len(rows) == per_student * len(students)
     assert {r["status"] for r in rows if r["part"] in spec.manual_parts} == {"manual"}
     for student in students:
-        assert (out / "feedback" / student / f"{A1}.html").is_file()
+        assert (out / "feedback" / student / f"{assignment}.html").is_file()
     assert (out / "report.html").stat().st_size > 10_000  # holds the plotted distributions
 
 
-def test_statuses_match_expectations(graded) -> None:
+def test_statuses_match_expectations(assignment: str, graded) -> None:
     expected, _, results = graded
-    auto_total = sum(p.points for p in load_spec(A1).parts)
+    auto_total = sum(p.points for p in load_spec(assignment).parts)
     by_student = {r.student: r for r in results}
     assert by_student["reference"].score == auto_total
     assert by_student["untouched"].score == 0
@@ -81,19 +87,19 @@ def test_statuses_match_expectations(graded) -> None:
                 assert part.score < part.points, (student, part.part_id)
 
 
-def test_feedback_never_shows_hidden_tests(graded) -> None:
+def test_feedback_never_shows_hidden_tests(assignment: str, graded) -> None:
     _, out, _ = graded
-    html = (out / "feedback" / "mistakes" / f"{A1}.html").read_text()
+    html = (out / "feedback" / "mistakes" / f"{assignment}.html").read_text()
     assert "hidden=True" not in html
     assert "BEGIN HIDDEN" not in html
     assert "hidden case" in html  # hidden cases are reported, without their values
 
 
-def test_check_command_matches_grade(graded, tmp_path: Path) -> None:
+def test_check_command_matches_grade(assignment: str, graded, tmp_path: Path) -> None:
     expected, out, results = graded
     folder = tmp_path / "subs"
-    demo_submissions(A1, folder)
-    nb = folder / "submitted" / "mistakes" / A1 / f"{A1}.ipynb"
+    demo_submissions(assignment, folder)
+    nb = folder / "submitted" / "mistakes" / assignment / f"{assignment}.ipynb"
     checked, _ = check_notebook(nb, hidden=True, timeout=60)
     graded_scores = {p.part_id: p.score for p in next(r for r in results if r.student == "mistakes").parts}
     assert {p.part_id: p.score for p in checked} == graded_scores
