@@ -52,6 +52,8 @@ def _factor_hint(ratio: float, context: dict[str, Any]) -> str | None:
     for value, text in named:
         if abs(ratio - value) <= _FACTOR_TOL * max(1.0, abs(value)):
             return text
+    if context.get("hidden"):
+        return "off by a constant factor (the same for every entry)"
     return f"off by a constant factor {ratio:.6g}"
 
 
@@ -145,7 +147,8 @@ def diagnose(expected: Any, got: Any, context: dict[str, Any] | None = None) -> 
     expected, got : array_like
         The correct and the submitted values.
     context : dict, optional
-        ``N`` (batch size), ``reg`` and ``W`` (to recognise a missing penalty).
+        ``N`` (batch size), ``reg`` and ``W`` (to recognise a missing penalty), ``hidden``
+        (true for a hidden case: no hint may then reveal a number derived from its values).
 
     Returns
     -------

@@ -187,7 +187,7 @@ def _check_case(
 def case_context(case: Case) -> dict[str, Any]:
     """Facts about a case's inputs that sharpen hints: batch size ``N``, ``reg``, ``W``."""
     ctx: dict[str, Any] = {}
-    for key in ("X", "x", "scores"):
+    for key in ("X", "x", "scores", "y_pred", "y_true", "y"):
         value = case.args.get(key)
         if isinstance(value, np.ndarray) and value.ndim >= 1:
             ctx["N"] = int(value.shape[0])
@@ -210,7 +210,7 @@ def judge_case(
         result.messages.append(f"raised {student['__error__']}" if raised else student["__error__"])
         return result
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
-    context = case_context(case)
+    context = {**case_context(case), "hidden": hidden}
     credits = []
     for check in checks:
         credit, msg = _check_case(check, student, reference, hidden=hidden, context=context)

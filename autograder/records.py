@@ -40,7 +40,10 @@ def to_plain(value: Any, what: str) -> Any:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return np.asarray(value).item()
+        arr = np.asarray(value) if not isinstance(value, int) or abs(value) < 2**63 else None
+        if arr is None or arr.dtype.kind not in "biuf":
+            raise NotPlainDataError(f"{what} is too large to be stored as a number")
+        return arr.item()
     if isinstance(value, (list, tuple, np.ndarray)):
         try:
             arr = np.array(value)

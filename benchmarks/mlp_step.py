@@ -4,9 +4,19 @@ One step is: forward pass, softmax cross-entropy loss, backward pass, and the pl
 ``p -= lr * grad`` of every parameter. Both networks are ReLU MLPs with identical initial
 parameters (the PyTorch layers get copies of the NumPy weights), see the same minibatch, and run
 with the same number of threads: ``torch.set_num_threads(n)`` for PyTorch and
-``threadpoolctl.threadpool_limits(n)`` for NumPy's BLAS (and any OpenMP runtime). The two steps
-are timed alternately, after a warm-up, and the median of each is reported with the ratio
-NumPy / PyTorch (below 1 means NumPy is faster).
+``threadpoolctl.threadpool_limits(n)`` for NumPy's BLAS (and any OpenMP runtime).
+
+Timing is done in rounds. Each round runs a short block of NumPy steps and then a block of
+PyTorch steps (each block starts with untimed warm-up steps); the median over all timed steps of
+all rounds is reported for each library, with the ratio NumPy / PyTorch (below 1: NumPy is
+faster). Blocks rather than strict step-by-step alternation, because both libraries keep their
+worker threads spinning for a while after each call: alternating single steps on a machine with
+few cores makes each library compete with the other's idle-spinning threads.
+
+On a machine shared with other jobs, a multi-threaded BLAS slows down by large and erratic factors
+whenever another process takes one of its cores. With ``--wait-idle`` (on by default on Linux)
+each round waits, up to a time limit, until the rest of the machine has been at least 90% idle
+for half a second, and the table reports how many rounds could not get such a quiet start.
 
 Before timing, the script checks that both implementations compute the same loss and the same
 updated parameters from the same start, so the comparison is between equivalent computations.
@@ -32,7 +42,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solutions.a3_backprop_mlp import MLP  # noqa: E402
+from solutions.a3_backprop_mlp import MLP
 
 DEFAULT_SIZES = ("64-256-256-10", "784-512-256-10")
 ENV_VARS = (
@@ -65,12 +75,32 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="default: all")
     parser.add_argument(
-        "--repeats", type=int, default=50, help="timed steps per library (default: %(default)s)"
+        "--rounds", type=int, default=15, help="timing rounds per configuration (default: 15)"
     )
-    parser.add_argument("--warmup", type=int, default=10, help="untimed steps (default: 10)")
+    parser.add_argument(
+        "--steps", type=int, default=5, help="timed steps per library per round (default: 5)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="untimed steps before each block (default: 2)"
+    )
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="per round, wait up to this long for an idle machine; 0 disables (default: 20)",
+    )
     parser.add_argument("--lr", type=float, default=1e-3, help="SGD step size (default: 1e-3)")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
+
+
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages, or "n/a"."""
+    try:
+        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def describe_environment(torch: Any, threads: int) -> list[str]:
@@ -164,29 +194,67 @@ def check_equivalent(sizes: list[int], dtype: Any, batch: int, lr: float, torch:
     return worst
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) jiffies of all CPUs from /proc/stat, or None where it does not exist."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    values = [int(v) for v in fields[:8]]
+    return values[3] + values[4], sum(values)
+
+
+def wait_until_idle(limit: float, window: float = 0.5, threshold: float = 0.9) -> bool:
+    """Sleep until the machine was >= ``threshold`` idle over ``window`` s; False on time-out."""
+    if limit <= 0 or _cpu_times() is None:
+        return True
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = _cpu_times()
+        time.sleep(window)
+        after = _cpu_times()
+        if before is None or after is None:
+            return True
+        total = after[1] - before[1]
+        if total > 0 and (after[0] - before[0]) / total >= threshold:
+            return True
+    return False
+
+
+def time_block(step: Callable[[], object], warmup: int, steps: int) -> list[float]:
+    """Seconds taken by each of ``steps`` calls of ``step``, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def time_config(
     sizes: list[int], batch: int, dtype: Any, args: argparse.Namespace, torch: Any
-) -> tuple[float, float]:
-    """Median seconds per step for NumPy and for PyTorch, timed alternately."""
+) -> tuple[float, float, int]:
+    """Median seconds per step for NumPy and for PyTorch, and the number of noisy rounds."""
     rng = np.random.default_rng(args.seed)
     model = MLP(sizes, "relu", rng, dtype=dtype)
     X = rng.standard_normal((batch, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], size=batch)
     net = make_torch_net(model, torch)
     torch_step = torch_stepper(net, torch.from_numpy(X), torch.from_numpy(y), args.lr, torch)
-    for _ in range(args.warmup):
-        numpy_step(model, X, y, args.lr)
-        torch_step()
+
+    def numpy_one() -> float:
+        return numpy_step(model, X, y, args.lr)
+
     times_np: list[float] = []
     times_t: list[float] = []
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        numpy_step(model, X, y, args.lr)
-        times_np.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        torch_step()
-        times_t.append(time.perf_counter() - start)
-    return statistics.median(times_np), statistics.median(times_t)
+    noisy = 0
+    for _ in range(args.rounds):
+        noisy += not wait_until_idle(args.wait_idle)
+        times_np += time_block(numpy_one, args.warmup, args.steps)
+        times_t += time_block(torch_step, args.warmup, args.steps)
+    return statistics.median(times_np), statistics.median(times_t), noisy
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -205,25 +273,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(describe_environment(torch, args.threads)))
         print(
             f"- step = forward + softmax cross-entropy + backward + SGD update; median of "
-            f"{args.repeats} steps after {args.warmup} warm-up steps, timed alternately\n"
+            f"{args.rounds} rounds x {args.steps} steps per library, each block after "
+            f"{args.warmup} warm-up steps; load average at start: {_load_average()}\n"
         )
-        print("| layer sizes | batch | dtype | NumPy ms | PyTorch ms | NumPy / PyTorch | check |")
-        print("|---|---:|---|---:|---:|---:|---:|")
+        print(
+            "| layer sizes | batch | dtype | NumPy ms | PyTorch ms | NumPy / PyTorch "
+            "| check | noisy rounds |"
+        )
+        print("|---|---:|---|---:|---:|---:|---:|---:|")
         for spec in args.sizes:
             sizes = [int(s) for s in spec.split("-")]
             for batch in args.batches:
                 for name in args.dtypes:
                     dtype = np.dtype(name)
                     diff = check_equivalent(sizes, dtype, batch, args.lr, torch)
-                    t_np, t_torch = time_config(sizes, batch, dtype, args, torch)
+                    t_np, t_torch, noisy = time_config(sizes, batch, dtype, args, torch)
                     print(
                         f"| {spec} | {batch} | {name} | {t_np * 1e3:.3f} | {t_torch * 1e3:.3f} "
-                        f"| {t_np / t_torch:.2f} | {diff:.0e} |",
+                        f"| {t_np / t_torch:.2f} | {diff:.0e} | {noisy}/{args.rounds} |",
                         flush=True,
                     )
     print(
         "\ncheck: largest relative difference between the two libraries' loss and updated "
-        "parameters after one step from the same start"
+        "parameters after one step from the same start. noisy rounds: rounds that started "
+        f"without a quiet machine (see --wait-idle). Load average at the end: {_load_average()}"
     )
     return 0
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import site
+import sys
+import sysconfig
 import time
 import traceback
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -109,7 +113,7 @@ def probe_loss_grad(namespace: Mapping[str, Any], part: Part, args: dict[str, An
 
     def loss_at(w: np.ndarray) -> float:
         call_args = copy.deepcopy(pristine)
-        call_args[wrt] = w.astype(np.asarray(pristine[wrt]).dtype, copy=False)
+        call_args[wrt] = w.astype(np.asarray(pristine[wrt]).dtype, copy=True)
         return float(fn(**call_args)[0])
 
     x = np.asarray(pristine[wrt])
@@ -166,7 +170,7 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
             rec = {"__error__": str(exc), "__status__": "missing"}
         except NotPlainDataError as exc:
             rec = {"__error__": str(exc), "__status__": "error", "__returned__": True}
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # any student exception, exit() too, is recorded
             rec = {"__error__": _student_traceback(exc), "__status__": "error"}
     rec["__seconds__"] = time.perf_counter() - start
     rec["__output_chars__"] = len(out_buf.getvalue()) + len(err_buf.getvalue())
@@ -179,13 +183,23 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
     return rec
 
 
+_LIBRARY_DIRS = tuple(
+    str(Path(p).resolve())
+    for p in {sys.prefix, sys.base_prefix, sysconfig.get_paths()["stdlib"], *site.getsitepackages()}
+) + (str(Path(__file__).resolve().parent.parent),)
+
+
+def _is_student_frame(filename: str) -> bool:
+    """Frames of the student's own code: not the grader's, NumPy's or the standard library's."""
+    if filename.startswith("<"):
+        return True
+    resolved = str(Path(filename).resolve())
+    return not any(resolved.startswith(d) for d in _LIBRARY_DIRS)
+
+
 def _student_traceback(exc: BaseException) -> str:
-    """The exception and the innermost frames that are not the grader's own."""
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if "autograder" not in f.filename.replace("\\", "/").split("/")[-3:-1]
-    ]
+    """The exception and the innermost frame of the student's own code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_student_frame(f.filename)]
     where = ""
     if frames:
         last = frames[-1]

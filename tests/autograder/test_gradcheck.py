@@ -270,12 +270,6 @@ def test_directional_check_leaves_x_unchanged_and_flags_a_wrong_shape() -> None:
     assert result.hint is not None and "(4, 3)" in result.hint and "(3, 4)" in result.hint
 
 
-@pytest.mark.xfail(
-    reason="BUG: gradcheck.compare_gradients calls np.nanmax on an all-NaN array when every "
-    "entry of the analytic gradient is NaN (or, via check_directional, has the wrong shape), "
-    "so a student-facing check writes 'RuntimeWarning: All-NaN slice encountered' to stderr",
-    strict=True,
-)
 def test_all_nan_gradient_fails_without_a_runtime_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -236,7 +236,7 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
     "accuracy as a count": (
         "accuracy",
         accuracy_count,
-        "constant factor 8",
+        "N = 8 times too large",
         {"*": {"acc"}},
     ),
 }
@@ -310,11 +310,6 @@ def test_bias_first_report_shows_expected_and_got(
         assert got == ("1" if c == 0 else f"{X[r, c - 1]:.6g}")
 
 
-@pytest.mark.xfail(
-    reason="BUG: judge.case_context takes N only from X/x/scores, so accuracy(y_pred, y_true) "
-    "returning a count gets 'off by a constant factor 8' instead of the batch-mean hint",
-    strict=True,
-)
 def test_accuracy_count_hint_names_the_average(
     grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
 ) -> None:

@@ -168,15 +168,9 @@ def test_hidden_messages_never_show_expected_values_or_inputs(got: dict) -> None
     assert result.cases[0].name == "hidden case 1"
     for secret in _secret_strings(case):
         assert secret not in text, f"{secret!r} leaked in:\n{text}"
-    assert "expected" not in text.replace("expected (3, 3)", "")  # only the shape may show
+    assert not re.search(r"expected -?[0-9]", text)  # a shape "expected (3, 3)" may show
 
 
-@pytest.mark.xfail(
-    reason="BUG: judge.compare_match appends diagnose()'s hint even for hidden cases; for a "
-    "scalar the generic 'off by a constant factor {got/expected:.6g}' hint reveals the hidden "
-    "expected value (submit 1.0, read 1/expected to 6 digits)",
-    strict=True,
-)
 def test_hidden_scalar_factor_hint_does_not_reveal_the_expected_value() -> None:
     case = _hidden_case()
     ref = {"loss": SECRET, "dW": np.full((3, 3), 2.0)}

@@ -1,0 +1,108 @@
+"""Probe records on disk: written inside the sandbox, read outside it as untrusted data.
+
+A part's records are one ``.npz``: ``manifest`` (JSON: per case, each value's name and kind)
+and one member per value. Reading never unpickles, accepts only numeric, boolean and string
+arrays, and caps sizes, so a forged file can at worst change the student's own answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.records import Record
+
+MAX_ELEMENTS = 5_000_000
+MAX_TEXT = 4_000
+
+
+def _encode(value: Any) -> tuple[str, np.ndarray] | None:
+    if isinstance(value, np.ndarray):
+        return ("array", value) if value.dtype.kind in "biuf" else None
+    if isinstance(value, (bool, np.bool_)):
+        return "bool", np.asarray(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return "int", np.asarray(int(value), dtype=np.int64)
+    if isinstance(value, (float, np.floating)):
+        return "float", np.asarray(float(value), dtype=np.float64)
+    if isinstance(value, str):
+        return "str", np.asarray(value[:MAX_TEXT])
+    return None
+
+
+def write_records(path: Path, records: list[Record]) -> None:
+    """Write one part's records (atomically: a temporary file, then a rename)."""
+    manifest: list[dict[str, str]] = []
+    members: dict[str, np.ndarray] = {}
+    for i, rec in enumerate(records):
+        kinds: dict[str, str] = {}
+        for name, value in rec.items():
+            encoded = _encode(value)
+            if encoded is None:
+                continue
+            kinds[name], members[f"{i}/{name}"] = encoded
+        manifest.append(kinds)
+    members["manifest"] = np.asarray(json.dumps(manifest))
+    tmp = path.with_suffix(".tmp")
+    np.savez(tmp, **members)  # type: ignore[arg-type]
+    os.replace(str(tmp) + ".npz", path)
+
+
+class RecordFileError(ValueError):
+    """A records file is missing, malformed, too large or of the wrong shape."""
+
+
+def read_records(path: Path, num_cases: int) -> list[Record]:
+    """Read and validate one part's records (never trusting the file).
+
+    Raises
+    ------
+    RecordFileError
+        If anything about the file is unexpected.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if sum(i.file_size for i in zf.infolist()) > 8 * MAX_ELEMENTS * 2:
+                raise RecordFileError("records file too large")
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except RecordFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (anything unreadable is rejected)
+        raise RecordFileError(f"unreadable records ({type(exc).__name__})") from None
+    try:
+        manifest = json.loads(str(arrays.pop("manifest")))
+    except Exception:  # noqa: BLE001
+        raise RecordFileError("records manifest missing or not JSON") from None
+    if not isinstance(manifest, list) or len(manifest) != num_cases:
+        raise RecordFileError(f"expected records for {num_cases} cases")
+    out: list[Record] = []
+    for i, kinds in enumerate(manifest):
+        if not isinstance(kinds, dict):
+            raise RecordFileError("malformed manifest")
+        rec: Record = {}
+        for name, kind in kinds.items():
+            arr = arrays.get(f"{i}/{name}")
+            if arr is None or not isinstance(name, str):
+                raise RecordFileError(f"missing value {name!r}")
+            if arr.dtype.kind not in "biufU" or arr.size > MAX_ELEMENTS:
+                raise RecordFileError(f"value {name!r} has dtype {arr.dtype} or is too large")
+            if kind == "array" and arr.dtype.kind in "biuf":
+                rec[name] = np.array(arr)
+            elif kind == "bool" and arr.ndim == 0:
+                rec[name] = bool(arr)
+            elif kind == "int" and arr.ndim == 0 and arr.dtype.kind in "iu":
+                rec[name] = int(arr)
+            elif kind == "float" and arr.ndim == 0 and arr.dtype.kind == "f":
+                rec[name] = float(arr)
+            elif kind == "str" and arr.ndim == 0 and arr.dtype.kind == "U":
+                rec[name] = str(arr)[:MAX_TEXT]
+            else:
+                raise RecordFileError(f"value {name!r} does not match its kind {kind!r}")
+        out.append(rec)
+    return out
