@@ -72,6 +72,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         cell_timeout=args.timeout,
         progress=not args.quiet,
         engine=args.engine,
+        memory_bytes=int(args.memory_gb * 1024**3),
+        max_processes=args.max_procs,
     )
     print(print_summary(load_spec(name), results))
     print(
@@ -97,6 +99,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}")
     print(summary_table([(r.part_id, r.score, r.points, r.status) for r in results]))
+    return 0
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    """Build a Gradescope autograder zip."""
+    from autograder.gradescope import build_zip
+
+    name = resolve_assignment(args.assignment)
+    path = build_zip(name, Path(args.out or f"build/gradescope/{name}.zip"))
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB): upload it as the autograder")
     return 0
 
 
@@ -130,10 +142,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument(
         "--engine",
-        choices=("nbclient", "nbgrader"),
-        default="nbclient",
-        help="nbclient (default, fast) or one real `nbgrader autograde` per submission",
+        choices=("isolated", "nbclient", "nbgrader"),
+        default="isolated",
+        help="isolated (default: sandboxed, no cheat can change a verdict), nbclient (test cells "
+        "in the kernel, like nbgrader) or nbgrader (one real `nbgrader autograde` each)",
     )
+    g.add_argument("--memory-gb", type=float, default=2.0, help="sandbox memory limit")
+    g.add_argument("--max-procs", type=int, default=128, help="sandbox process limit")
     g.set_defaults(func=cmd_grade)
     c = sub.add_parser("check", help="run a notebook and print its score part by part")
     c.add_argument("notebook")
@@ -143,6 +158,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=int, default=60, help="seconds per cell")
     c.add_argument("-v", "--verbose", action="store_true", help="show passing parts too")
     c.set_defaults(func=cmd_check)
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip (isolated grading)")
+    gs.add_argument("assignment")
+    gs.add_argument("--out", default=None, help="zip path (default build/gradescope/<A>.zip)")
+    gs.set_defaults(func=cmd_gradescope)
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip (isolated grading)")
+    gs.add_argument("assignment")
+    gs.add_argument("--out", default=None, help="zip path (default build/gradescope/<A>.zip)")
+    gs.set_defaults(func=cmd_gradescope)
     d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
     d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")
     d.add_argument("--jobs", type=int, default=None)

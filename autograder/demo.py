@@ -180,8 +180,9 @@ def faulty_submissions(
         i for i, c in enumerate(exiting.cells) if nbgrader_meta(c).get("grade_id") == second.id
     )
     exiting.cells.insert(test_index + 1, nbformat.v4.new_code_cell("import os\nos._exit(3)"))
-    after = [p.id for p in spec.parts][[p.id for p in spec.parts].index(second.id) + 1 :]
-    out["fault_os_exit"] = (exiting, {pid: "error" for pid in after})
+    # The isolated grader restarts the notebook without the cell that killed it, so no part
+    # is lost (in-kernel grading with nbgrader loses every part after that cell).
+    out["fault_os_exit"] = (exiting, {})
     return out
 
 

@@ -30,6 +30,7 @@ from autograder.nbgrader_course import NbgraderError, make_course, run_nbgrader
 from autograder.notebook import RESULT_MIME
 from autograder.notebook_io import nbgrader_meta, read_notebook, write_notebook
 from autograder.report import summary_table
+from autograder.sandbox.limits import Limits
 from autograder.spec import AssignmentSpec
 from autograder.submissions import Submission, find_submissions
 
@@ -330,6 +331,37 @@ def _grade_nbclient(
     return results
 
 
+def _grade_isolated(
+    spec: AssignmentSpec, subs: list[Submission], *, jobs: int, limits: Limits, progress: bool
+) -> list[StudentResult]:
+    """Grade in the sandbox (one submission per job at a time); judge here against ``solutions``."""
+    from autograder.sandbox.driver import IsolatedCases, grade_isolated
+
+    cases = IsolatedCases.build(spec)
+
+    def one(sub: Submission) -> StudentResult:
+        start = time.perf_counter()
+        res = StudentResult(sub.student)
+        try:
+            res.parts, run = grade_isolated(sub.notebook, cases, limits)
+            res.notes = run.notes
+        except Exception as exc:  # a grader fault costs one row, never the batch
+            res.parts = _uniform(spec, "error", f"internal grading error: {type(exc).__name__}")
+            res.problem = repr(exc)
+        res.seconds = time.perf_counter() - start
+        return res
+
+    results = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(one, s) for s in subs]
+        bar = tqdm(total=len(futures), desc=f"grading {spec.name}", unit="nb", disable=not progress)
+        for fut in as_completed(futures):
+            results.append(fut.result())
+            bar.update(1)
+        bar.close()
+    return results
+
+
 def grade(
     assignment: str,
     submissions: Path,
@@ -339,7 +371,9 @@ def grade(
     cell_timeout: int = 60,
     submission_timeout: float | None = None,
     progress: bool = True,
-    engine: str = "nbclient",
+    engine: str = "isolated",
+    memory_bytes: int = 2 * 1024**3,
+    max_processes: int = 128,
 ) -> list[StudentResult]:
     """Grade every submission of ``assignment`` under ``submissions`` into ``out``.
 
@@ -359,11 +393,16 @@ def grade(
         With ``engine="nbgrader"``: seconds for a whole submission (default 30 cells' worth).
     progress : bool
         Show a progress bar on stderr.
-    engine : {"nbclient", "nbgrader"}
-        ``nbclient`` (default): persistent worker processes execute each notebook in its own
-        kernel and score test cells with nbgrader's rule. ``nbgrader``: run the real
-        ``nbgrader autograde`` once per submission in its own course folder (slower: nbgrader
-        takes seconds to start; kept to prove both give the same scores).
+    engine : {"isolated", "nbclient", "nbgrader"}
+        ``isolated`` (default): the notebook runs in a sandbox (bubblewrap: no network, no view
+        of the course repository or other submissions, limits on time, memory, processes and
+        output) that only exports probe records; they are judged here against ``solutions``,
+        so no cheat inside the notebook can change a verdict. ``nbclient``: persistent worker
+        processes execute each notebook in its own kernel, with the hidden tests in its test
+        cells, scored by nbgrader's rule. ``nbgrader``: the real ``nbgrader autograde`` once
+        per submission in its own course folder (slow to start; kept to prove equal scores).
+    memory_bytes, max_processes : int
+        Sandbox limits (``isolated`` only).
 
     Returns
     -------
@@ -375,7 +414,16 @@ def grade(
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dlf-grade-") as tmp:
         workdir = Path(tmp)
-        if engine == "nbclient":
+        if engine == "isolated":
+            limits = Limits(
+                cell_timeout=cell_timeout,
+                part_timeout=cell_timeout,
+                submission_timeout=submission_timeout or 30.0 * cell_timeout,
+                memory_bytes=memory_bytes,
+                max_processes=max_processes,
+            )
+            results = _grade_isolated(spec, subs, jobs=jobs, limits=limits, progress=progress)
+        elif engine == "nbclient":
             results = _grade_nbclient(
                 spec, subs, workdir, jobs=jobs, cell_timeout=cell_timeout, progress=progress
             )
@@ -404,7 +452,9 @@ def grade(
                     bar.update(1)
                 bar.close()
         else:
-            raise ValueError(f"grade: unknown engine {engine!r}; expected 'nbclient' or 'nbgrader'")
+            raise ValueError(
+                f"grade: unknown engine {engine!r}; expected 'isolated', 'nbclient' or 'nbgrader'"
+            )
     results.sort(key=lambda r: r.student)
     write_gradebook(out / "gradebook.csv", spec, results)
     (out / "results.json").write_text(

@@ -33,7 +33,7 @@ def _shape_hint(expected: np.ndarray, got: np.ndarray) -> str:
     return f"shape {got.shape}, expected {expected.shape}"
 
 
-def _factor_hint(ratio: float, context: dict[str, Any]) -> str | None:
+def _factor_hint(ratio: float, context: dict[str, Any]) -> str:
     n = context.get("N")
     named = [
         (-1.0, "flipped sign: check the direction of the update or a missing minus"),
@@ -133,7 +133,10 @@ def _shift_hint(expected: np.ndarray, got: np.ndarray) -> str | None:
     if expected.ndim != 1 or expected.size < 3:
         return None
     if _close(got[:-1], expected[1:]):
-        return "your sequence is the expected one shifted by one step: record each value before the update"
+        return (
+            "your sequence is the expected one shifted by one step: "
+            "record each value before the update"
+        )
     if _close(got[1:], expected[:-1]):
         return "your sequence lags the expected one by one step"
     return None

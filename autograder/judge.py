@@ -207,7 +207,11 @@ def judge_case(
     if "__error__" in student:
         result.status = student.get("__status__", "error")
         raised = result.status == "error" and not student.get("__returned__", False)
-        result.messages.append(f"raised {student['__error__']}" if raised else student["__error__"])
+        text = str(student["__error__"])
+        if hidden and raised and "__error_type__" in student:
+            # the exception's message may quote a hidden input: show its type and the line only
+            text = f"{student['__error_type__']}{student.get('__error_where__', '')}"
+        result.messages.append(f"raised {text}" if raised else text)
         return result
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
     context = {**case_context(case), "hidden": hidden}

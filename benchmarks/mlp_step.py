@@ -9,14 +9,15 @@ with the same number of threads: ``torch.set_num_threads(n)`` for PyTorch and
 Timing is done in rounds. Each round runs a short block of NumPy steps and then a block of
 PyTorch steps (each block starts with untimed warm-up steps); the median over all timed steps of
 all rounds is reported for each library, with the ratio NumPy / PyTorch (below 1: NumPy is
-faster). Blocks rather than strict step-by-step alternation, because both libraries keep their
-worker threads spinning for a while after each call: alternating single steps on a machine with
-few cores makes each library compete with the other's idle-spinning threads.
+faster). Blocks separated by a pause rather than step-by-step alternation, because both libraries
+keep their worker threads busy-waiting after each call (OpenBLAS for about 0.1 s): alternating
+single steps on a machine with few cores makes each library compete with the other's spinning
+threads, which penalises whichever runs second.
 
 On a machine shared with other jobs, a multi-threaded BLAS slows down by large and erratic factors
 whenever another process takes one of its cores. With ``--wait-idle`` (on by default on Linux)
-each round waits, up to a time limit, until the rest of the machine has been at least 90% idle
-for half a second, and the table reports how many rounds could not get such a quiet start.
+each block waits, up to a time limit, until the machine has been at least 90% idle for half a
+second, and the table reports how many blocks could not get such a quiet start.
 
 Before timing, the script checks that both implementations compute the same loss and the same
 updated parameters from the same start, so the comparison is between equivalent computations.
@@ -45,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from solutions.a3_backprop_mlp import MLP
 
 DEFAULT_SIZES = ("64-256-256-10", "784-512-256-10")
+SETTLE_SECONDS = 0.3
 ENV_VARS = (
     "OPENBLAS_CORETYPE",
     "OPENBLAS_L2_SIZE",
@@ -221,6 +223,17 @@ def wait_until_idle(limit: float, window: float = 0.5, threshold: float = 0.9) -
     return False
 
 
+def settle(limit: float) -> bool:
+    """Let the previous block's worker threads go to sleep, then wait for an idle machine.
+
+    OpenBLAS's worker threads busy-wait for roughly 0.1 s after each call (measured here: about
+    0.135 s of CPU time), PyTorch's OpenMP threads for about 0.01 s; without a pause, the block
+    timed next would share the cores with them.
+    """
+    time.sleep(SETTLE_SECONDS)
+    return wait_until_idle(limit)
+
+
 def time_block(step: Callable[[], object], warmup: int, steps: int) -> list[float]:
     """Seconds taken by each of ``steps`` calls of ``step``, after ``warmup`` untimed calls."""
     for _ in range(warmup):
@@ -236,7 +249,7 @@ def time_block(step: Callable[[], object], warmup: int, steps: int) -> list[floa
 def time_config(
     sizes: list[int], batch: int, dtype: Any, args: argparse.Namespace, torch: Any
 ) -> tuple[float, float, int]:
-    """Median seconds per step for NumPy and for PyTorch, and the number of noisy rounds."""
+    """Median seconds per step for NumPy and for PyTorch, and the number of noisy blocks."""
     rng = np.random.default_rng(args.seed)
     model = MLP(sizes, "relu", rng, dtype=dtype)
     X = rng.standard_normal((batch, sizes[0])).astype(dtype)
@@ -251,8 +264,9 @@ def time_config(
     times_t: list[float] = []
     noisy = 0
     for _ in range(args.rounds):
-        noisy += not wait_until_idle(args.wait_idle)
+        noisy += not settle(args.wait_idle)
         times_np += time_block(numpy_one, args.warmup, args.steps)
+        noisy += not settle(args.wait_idle)
         times_t += time_block(torch_step, args.warmup, args.steps)
     return statistics.median(times_np), statistics.median(times_t), noisy
 
@@ -278,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             "| layer sizes | batch | dtype | NumPy ms | PyTorch ms | NumPy / PyTorch "
-            "| check | noisy rounds |"
+            "| check | noisy blocks |"
         )
         print("|---|---:|---|---:|---:|---:|---:|---:|")
         for spec in args.sizes:
@@ -290,13 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     t_np, t_torch, noisy = time_config(sizes, batch, dtype, args, torch)
                     print(
                         f"| {spec} | {batch} | {name} | {t_np * 1e3:.3f} | {t_torch * 1e3:.3f} "
-                        f"| {t_np / t_torch:.2f} | {diff:.0e} | {noisy}/{args.rounds} |",
+                        f"| {t_np / t_torch:.2f} | {diff:.0e} | {noisy}/{2 * args.rounds} |",
                         flush=True,
                     )
     print(
         "\ncheck: largest relative difference between the two libraries' loss and updated "
-        "parameters after one step from the same start. noisy rounds: rounds that started "
-        f"without a quiet machine (see --wait-idle). Load average at the end: {_load_average()}"
+        "parameters after one step from the same start. noisy blocks: timing blocks that "
+        "started without a quiet machine (see --wait-idle). "
+        f"Load average at the end: {_load_average()}"
     )
     return 0
 

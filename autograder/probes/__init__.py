@@ -10,7 +10,10 @@ into a record too.
 from __future__ import annotations
 
 # Importing the modules registers their probes.
-from autograder.probes import a1  # noqa: F401  (registration side effect)
+from autograder.probes import (
+    a1,  # noqa: F401  (registration side effect)
+    a2,  # noqa: F401
+)
 from autograder.probes.core import PROBES, ProbeFn, register, run_probe
 
 __all__ = ["PROBES", "ProbeFn", "register", "run_probe"]

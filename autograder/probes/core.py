@@ -171,7 +171,13 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
         except NotPlainDataError as exc:
             rec = {"__error__": str(exc), "__status__": "error", "__returned__": True}
         except (Exception, SystemExit) as exc:  # any student exception, exit() too, is recorded
-            rec = {"__error__": _student_traceback(exc), "__status__": "error"}
+            where = _student_line(exc)
+            rec = {
+                "__error__": f"{type(exc).__name__}: {exc}{where}",
+                "__error_type__": type(exc).__name__,
+                "__error_where__": where,
+                "__status__": "error",
+            }
     rec["__seconds__"] = time.perf_counter() - start
     rec["__output_chars__"] = len(out_buf.getvalue()) + len(err_buf.getvalue())
     mutated = _mutated(args, call_args)
@@ -183,10 +189,16 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
     return rec
 
 
-_LIBRARY_DIRS = tuple(
-    str(Path(p).resolve())
-    for p in {sys.prefix, sys.base_prefix, sysconfig.get_paths()["stdlib"], *site.getsitepackages()}
-) + (str(Path(__file__).resolve().parent.parent),)
+_LIBRARY_ROOTS = {
+    sys.prefix,
+    sys.base_prefix,
+    sysconfig.get_paths()["stdlib"],
+    *site.getsitepackages(),
+}
+_LIBRARY_DIRS = (
+    *(str(Path(p).resolve()) for p in _LIBRARY_ROOTS),
+    str(Path(__file__).resolve().parent.parent),  # the autograder package itself
+)
 
 
 def _is_student_frame(filename: str) -> bool:
@@ -197,11 +209,10 @@ def _is_student_frame(filename: str) -> bool:
     return not any(resolved.startswith(d) for d in _LIBRARY_DIRS)
 
 
-def _student_traceback(exc: BaseException) -> str:
-    """The exception and the innermost frame of the student's own code."""
+def _student_line(exc: BaseException) -> str:
+    """Where in the student's own code the exception came from: `` (line N: `code`)``."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_student_frame(f.filename)]
-    where = ""
-    if frames:
-        last = frames[-1]
-        where = f" (line {last.lineno}: `{(last.line or '').strip()}`)"
-    return f"{type(exc).__name__}: {exc}{where}"
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (line {last.lineno}: `{(last.line or '').strip()[:120]}`)"

@@ -49,6 +49,8 @@ def sandbox_command(work: Path, package_dir: Path, env: dict[str, str]) -> list[
         raise FileNotFoundError("bwrap is not installed")
     prefixes = sorted({str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).resolve())})
     args = [exe, "--die-with-parent", "--new-session", "--unshare-all", "--clearenv"]
+    # fresh /tmp, /proc and /dev first: a later mount would hide binds below them
+    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
     args += _bind_system()
     for prefix in prefixes:
         args += ["--ro-bind", prefix, prefix]
@@ -56,7 +58,6 @@ def sandbox_command(work: Path, package_dir: Path, env: dict[str, str]) -> list[
         args += ["--ro-bind", sys.prefix, sys.prefix]
     args += ["--ro-bind", str(package_dir), str(package_dir)]
     args += ["--bind", str(work), SANDBOX_WORK, "--chdir", SANDBOX_WORK]
-    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
     for key, value in env.items():
         args += ["--setenv", key, value]
     python = str(Path(sys.executable))

@@ -10,6 +10,7 @@ here, in this process, against ``solutions``: nothing the notebook does can reac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -135,8 +136,9 @@ def _running_step(events: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _launch(work: Path, limits: Limits, cgroup: ProcessCgroup) -> subprocess.Popen[bytes]:
-    env = dict(SANDBOX_ENV)
     package_dir = Path(__file__).resolve().parent.parent
+    # the package is found through its parent folder, where nothing else is mounted
+    env = {**SANDBOX_ENV, "PYTHONPATH": str(package_dir.parent)}
     out = (work / "stdout.log").open("wb")
     err = (work / "stderr.log").open("wb")
     nproc_fallback = not cgroup.active
@@ -159,7 +161,7 @@ def _launch(work: Path, limits: Limits, cgroup: ProcessCgroup) -> subprocess.Pop
         }
         cmd = [sys.executable, "-m", "autograder.sandbox.harness", str(work)]
         cwd = str(work)
-    return subprocess.Popen(  # noqa: S603  (fixed command, no shell)
+    return subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
         stdout=out,
@@ -222,10 +224,8 @@ def run_submission(
                     break
         finally:
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(OSError):
                     os.killpg(proc.pid, 9)
-                except OSError:
-                    pass
             proc.wait()
             cgroup.close()
         events = _events(work)
@@ -241,10 +241,14 @@ def run_submission(
         status = "timeout" if killed_step is not None else "error"
         why = (
             reason
-            or f"the process ended (exit code {proc.returncode}): a crash, exit(), or too much memory or output"
+            or f"the process ended (exit code {proc.returncode}): "
+            "a crash, exit(), or too much memory or output"
         )
         if step is None:
             run.notes.append(f"the notebook's process ended before any step started ({why})")
+            if not events:  # the harness itself failed to start: an installation problem
+                tail = (work / "stderr.log").read_text(errors="replace").strip().splitlines()[-3:]
+                run.notes.append("grader start-up failed: " + " | ".join(tail))
             for part in ic.spec.parts:
                 run.failed_parts.setdefault(part.id, "error")
             break
@@ -283,7 +287,10 @@ def run_submission(
 def grade_isolated(
     notebook: Path | None, ic: IsolatedCases, limits: Limits
 ) -> tuple[list[PartResult], SandboxRun]:
-    """Grade one submission in the sandbox and judge it here; never raises for the student's faults."""
+    """Grade one submission in the sandbox and judge it here.
+
+    Never raises for anything the submission does.
+    """
     spec = ic.spec
     if notebook is None:
         msg = f"no {spec.name}.ipynb was submitted"
@@ -292,8 +299,11 @@ def grade_isolated(
         data = json.loads(notebook.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
             raise ValueError("no cell list")
-    except Exception as exc:  # noqa: BLE001
-        msg = f"the file is not a valid notebook ({type(exc).__name__}): was it truncated or edited by hand?"
+    except Exception as exc:
+        msg = (
+            f"the file is not a valid notebook ({type(exc).__name__}): "
+            "was it truncated or edited by hand?"
+        )
         return [_uniform(p, "invalid", msg) for p in spec.parts], SandboxRun()
     with tempfile.TemporaryDirectory(prefix="dlf-sandbox-") as tmp:
         work = Path(tmp) / "work"
@@ -305,7 +315,8 @@ def grade_isolated(
         )
     for index, why in sorted(run.skipped_cells.items()):
         run.notes.append(
-            f"cell {index} was skipped after it failed ({why}); the rest of the notebook ran without it"
+            f"cell {index} was skipped after it failed ({why}); "
+            "the rest of the notebook ran without it"
         )
     return results, run
 

@@ -8,9 +8,11 @@ falls back to ``RLIMIT_NPROC`` and the run reports that isolation is reduced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +76,8 @@ class ProcessCgroup:
             (path / "pids.max").write_text(str(max_processes))
             self.path = path
         except OSError:
-            try:
+            with contextlib.suppress(OSError):
                 path.rmdir()
-            except OSError:
-                pass
 
     @property
     def active(self) -> bool:
@@ -98,20 +98,23 @@ class ProcessCgroup:
             if not pids:
                 return
             for pid in pids:
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
 
     def close(self) -> None:
-        """Kill what is left and remove the cgroup."""
+        """Kill what is left and remove the cgroup (waiting up to 5 s for the processes to go)."""
         if self.path is None:
             return
-        self.kill_all()
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
+        deadline = time.monotonic() + 5.0
+        while True:
+            self.kill_all()
+            try:
+                self.path.rmdir()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
         self.path = None
 
 

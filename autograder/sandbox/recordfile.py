@@ -73,11 +73,11 @@ def read_records(path: Path, num_cases: int) -> list[Record]:
             arrays = {k: data[k] for k in data.files}
     except RecordFileError:
         raise
-    except Exception as exc:  # noqa: BLE001  (anything unreadable is rejected)
+    except Exception as exc:
         raise RecordFileError(f"unreadable records ({type(exc).__name__})") from None
     try:
         manifest = json.loads(str(arrays.pop("manifest")))
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise RecordFileError("records manifest missing or not JSON") from None
     if not isinstance(manifest, list) or len(manifest) != num_cases:
         raise RecordFileError(f"expected records for {num_cases} cases")

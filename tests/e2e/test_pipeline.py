@@ -80,7 +80,12 @@ def test_statuses_match_expectations(assignment: str, graded) -> None:
             if exp == "not ok":
                 assert part.status != "ok", (student, part.part_id)
             else:
-                assert part.status == exp, (student, part.part_id, part.status, part.cases[0].messages)
+                assert part.status == exp, (
+                    student,
+                    part.part_id,
+                    part.status,
+                    part.cases[0].messages,
+                )
             if exp == "ok":
                 assert part.score == part.points, (student, part.part_id)
             else:
@@ -96,10 +101,12 @@ def test_feedback_never_shows_hidden_tests(assignment: str, graded) -> None:
 
 
 def test_check_command_matches_grade(assignment: str, graded, tmp_path: Path) -> None:
-    expected, out, results = graded
+    _expected, _out, results = graded
     folder = tmp_path / "subs"
     demo_submissions(assignment, folder)
     nb = folder / "submitted" / "mistakes" / assignment / f"{assignment}.ipynb"
     checked, _ = check_notebook(nb, hidden=True, timeout=60)
-    graded_scores = {p.part_id: p.score for p in next(r for r in results if r.student == "mistakes").parts}
+    graded_scores = {
+        p.part_id: p.score for p in next(r for r in results if r.student == "mistakes").parts
+    }
     assert {p.part_id: p.score for p in checked} == graded_scores

@@ -1,0 +1,224 @@
+"""Adversarial a1 submissions: cheats and faults, each planted in the reference submission.
+
+Every submission starts from the honest reference (full marks) and changes one thing. Each entry
+names the parts the change targets: those must score 0 (a cheat gains nothing; a fault costs its
+own part), and every other part must keep full marks.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.notebook_io import nbgrader_meta
+
+WRONG_L1 = "    return 1.0, np.ones_like(W)\n"
+CANARY_PORT = 47613  # a server of the test's own listens here; the sandbox must not reach it
+
+
+@dataclass
+class Adversary:
+    """One adversarial submission."""
+
+    name: str
+    targets: tuple[str, ...]
+    answers: dict[str, str] = field(default_factory=dict)  # answer cell id -> new source
+    insert_after: dict[str, str] = field(default_factory=dict)  # cell id -> new cell source
+    edit: str = ""  # a named structural edit of the notebook (see ``build``)
+
+
+def _l1(body: str) -> dict[str, str]:
+    return {"l1_penalty": "import numpy as np\n\ndef l1_penalty(W, reg):\n" + body}
+
+
+ADVERSARIES = [
+    Adversary(
+        "cheat_monkeypatch_allclose",
+        ("test_l1_penalty",),
+        answers=_l1(WRONG_L1),
+        insert_after={
+            "l1_penalty": (
+                "import numpy as np\n"
+                "np.allclose = lambda *a, **k: True\n"
+                "np.isclose = lambda a, b, *args, **k: (\n"
+                "    np.ones(np.broadcast(a, b).shape, dtype=bool))\n"
+                "np.testing.assert_allclose = lambda *a, **k: None\n"
+                "np.array_equal = lambda *a, **k: True\n"
+            )
+        },
+    ),
+    Adversary(
+        "cheat_shadow_grader",
+        ("test_l1_penalty",),
+        answers=_l1(WRONG_L1),
+        insert_after={
+            "l1_penalty": (
+                "class _Fake:\n"
+                "    def check(self, part_id, namespace, hidden=False):\n"
+                "        print('[PASS] all tests passed')\n"
+                "        return 3.0\n"
+                "grader = _Fake()\n"
+            )
+        },
+    ),
+    Adversary(
+        "cheat_input_transformer",
+        ("test_l2_penalty", "test_sgd", "test_predict", "test_accuracy", "test_tuned_softmax"),
+        insert_after={
+            "test_l1_penalty": ("get_ipython().input_transformers_post.append(lambda lines: [])\n")
+        },
+    ),
+    Adversary(
+        "cheat_forged_output",
+        ("test_l1_penalty",),
+        answers=_l1("    print('[PASS] L1 penalty (test_l1_penalty): 3 / 3 points')\n" + WRONG_L1),
+        insert_after={"l1_penalty": "print('All tests passed!')\n3.0"},
+    ),
+    Adversary("edit_test_cells", ("test_l1_penalty",), answers=_l1(WRONG_L1), edit="test_cells"),
+    Adversary("edit_points_metadata", ("test_l1_penalty",), answers=_l1(WRONG_L1), edit="points"),
+    Adversary(
+        "fault_sys_exit", ("test_l1_penalty",), answers=_l1("    import sys\n    sys.exit(0)\n")
+    ),
+    Adversary(
+        "fault_os_exit", ("test_l1_penalty",), answers=_l1("    import os\n    os._exit(0)\n")
+    ),
+    Adversary(
+        "fault_sigkill_self",
+        ("test_l1_penalty",),
+        answers=_l1("    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n"),
+    ),
+    Adversary(
+        "fault_uninterruptible_loop",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    while True:\n"
+            "        try:\n"
+            "            while True:\n"
+            "                pass\n"
+            "        except BaseException:\n"
+            "            pass\n"
+        ),
+    ),
+    Adversary(
+        "fault_memory_20gb",
+        ("test_l1_penalty",),
+        answers=_l1("    big = np.ones(20 * 1024**3 // 8)\n    return float(big.sum()), W\n"),
+    ),
+    Adversary(
+        "fault_fork_storm",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    import os, time\n"
+            "    for _ in range(3000):\n"
+            "        try:\n"
+            "            pid = os.fork()\n"
+            "        except OSError:\n"
+            "            break\n"
+            "        if pid == 0:\n"
+            "            time.sleep(20)\n"
+            "            os._exit(0)\n" + WRONG_L1
+        ),
+    ),
+    Adversary(
+        "fault_print_100mb",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    print('x' * 100_000_000)\n    import os\n    os.write(1, b'y' * 100_000_000)\n"
+            + WRONG_L1
+        ),
+    ),
+    Adversary(
+        "cheat_read_secrets",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    import glob, importlib\n"
+            "    try:\n"
+            "        ref = importlib.import_module('solutions.a1_linear_classifiers')\n"
+            "        return ref.l1_penalty(W, reg)\n"
+            "    except Exception:\n"
+            "        pass\n"
+            "    found = [p for pat in ('/work/**/grading_spec.py', '/**/submitted/**/*.ipynb',\n"
+            "             '/**/gradebook.csv') for p in glob.glob(pat, recursive=True)]\n"
+            "    if found:\n"
+            "        raise RuntimeError('SECRETS VISIBLE: ' + found[0])\n" + WRONG_L1
+        ),
+    ),
+    Adversary(
+        "cheat_network",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    import socket\n"
+            f"    for host in ('127.0.0.1', 'localhost'):\n"
+            "        try:\n"
+            f"            conn = socket.create_connection((host, {CANARY_PORT}), timeout=1)\n"
+            "            conn.sendall(b'hi')\n"
+            "        except OSError:\n"
+            "            pass\n" + WRONG_L1
+        ),
+    ),
+    Adversary(
+        "cheat_equal_to_anything",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    class Anything(float):\n"
+            "        def __eq__(self, other): return True\n"
+            "        def __ne__(self, other): return False\n"
+            "        __hash__ = float.__hash__\n"
+            "    class AnyArray:\n"
+            "        def __eq__(self, other): return True\n"
+            "        def __array__(self, dtype=None, copy=None): return np.zeros(W.shape)\n"
+            "    return Anything(1e9), AnyArray()\n"
+        ),
+    ),
+    Adversary(
+        "cheat_lying_subclass",
+        ("test_l1_penalty",),
+        answers=_l1(
+            "    class Liar(np.ndarray):\n"
+            "        def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)\n"
+            "        def __sub__(self, other): return np.zeros(np.shape(other))\n"
+            "        def __array_finalize__(self, obj): pass\n"
+            "    fake = np.full(W.shape, 7.0).view(Liar)\n"
+            "    return 7.0, fake\n"
+        ),
+    ),
+]
+
+
+def _cell(nb: NotebookNode, cell_id: str) -> tuple[int, NotebookNode]:
+    for i, c in enumerate(nb.cells):
+        if c.get("id") == cell_id or nbgrader_meta(c).get("grade_id") == cell_id:
+            return i, c
+    raise KeyError(cell_id)
+
+
+def build(reference: NotebookNode, adv: Adversary) -> NotebookNode:
+    """The reference submission with the adversary's changes."""
+    nb = copy.deepcopy(reference)
+    for cell_id, source in adv.answers.items():
+        _cell(nb, cell_id)[1].source = source
+    for cell_id, source in adv.insert_after.items():
+        index, _ = _cell(nb, cell_id)
+        nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    if adv.edit == "test_cells":
+        # rename one test cell, duplicate another, delete a third, retype a fourth as markdown
+        _cell(nb, "test_l1_penalty")[1].metadata["nbgrader"]["grade_id"] = "renamed"
+        _cell(nb, "test_l1_penalty")[1].source = "3.0"
+        i, dup = _cell(nb, "test_perceptron")
+        nb.cells.insert(i + 1, copy.deepcopy(dup))
+        nb.cells[i + 1]["id"] = "duplicate"
+        j, _ = _cell(nb, "test_predict")
+        del nb.cells[j]
+        _, retyped = _cell(nb, "test_accuracy")
+        retyped.cell_type = "markdown"
+        retyped.pop("outputs", None)
+        retyped.pop("execution_count", None)
+    if adv.edit == "points":
+        for c in nb.cells:
+            meta = nbgrader_meta(c)
+            if meta.get("grade"):
+                c.metadata["nbgrader"]["points"] = 1000
+    return nb

@@ -1,0 +1,135 @@
+"""Isolated grading under attack: cheats gain nothing, faults cost only their own part.
+
+Every adversarial submission (see ``adversarial.py``) is graded in one batch by the default,
+isolated engine. The same honest demo submissions graded by the isolated engine, by nbgrader's
+own ``nbgrader autograde`` and by ``autograder check`` get equal scores.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from autograder.checknb import check_notebook
+from autograder.course import load_spec
+from autograder.demo import demo_submissions, reference_submission, write_submission
+from autograder.grade import grade
+from autograder.sandbox.bwrap import bwrap_path
+from tests.e2e.adversarial import ADVERSARIES, CANARY_PORT, build
+
+A1 = "a1_linear_classifiers"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (bwrap) is not installed"),
+]
+
+
+class Canary:
+    """A TCP server on loopback that records whether anything connected."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", CANARY_PORT))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.hits = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Canary]:
+    folder = tmp_path_factory.mktemp("adversarial")
+    reference = reference_submission(A1)
+    write_submission(folder, "honest", A1, reference)
+    for adv in ADVERSARIES:
+        write_submission(folder, adv.name, A1, build(reference, adv))
+    canary = Canary()
+    try:
+        results = grade(
+            A1, folder, tmp_path_factory.mktemp("out"), jobs=2, cell_timeout=10, progress=False
+        )
+    finally:
+        canary.close()
+    by_student = {r.student: {p.part_id: p for p in r.parts} for r in results}
+    notes = {r.student: r.notes for r in results}
+    return by_student, notes, canary
+
+
+@pytest.mark.parametrize("adv", ADVERSARIES, ids=lambda a: a.name)
+def test_attack_gains_nothing_and_costs_only_its_part(attacked, adv) -> None:
+    by_student, _, _ = attacked
+    parts = by_student[adv.name]
+    for part_id, part in parts.items():
+        if part_id in adv.targets:
+            assert part.score == 0, f"{adv.name} scored {part.score} on targeted {part_id}"
+        else:
+            assert part.score == part.points, (
+                f"{adv.name} lost points on {part_id} ({part.status}): {part.cases[0].messages}"
+            )
+
+
+def test_honest_submission_full_marks(attacked) -> None:
+    by_student, notes, _ = attacked
+    spec = load_spec(A1)
+    assert sum(p.score for p in by_student["honest"].values()) == sum(p.points for p in spec.parts)
+    assert not any("REDUCED" in n for n in notes["honest"])
+
+
+def test_no_network_and_machine_healthy(attacked) -> None:
+    _, _, canary = attacked
+    assert canary.hits == 0, "a sandboxed notebook reached a server on the host's loopback"
+    left = subprocess.run(
+        ["pgrep", "-f", "autograder.sandbox.harness"], capture_output=True, text=True
+    )
+    assert left.stdout.strip() == "", f"sandbox processes left running: {left.stdout}"
+    cgroups = (
+        [p for p in Path("/sys/fs/cgroup/pids").glob("dlf-*")]
+        if Path("/sys/fs/cgroup/pids").is_dir()
+        else []
+    )
+    assert cgroups == []
+
+
+def test_faults_are_reported_with_their_cause(attacked) -> None:
+    by_student, _, _ = attacked
+    assert by_student["fault_uninterruptible_loop"]["test_l1_penalty"].status == "timeout"
+    for student in ("fault_os_exit", "fault_sigkill_self", "fault_sys_exit", "fault_memory_20gb"):
+        assert by_student[student]["test_l1_penalty"].status == "error", student
+
+
+def test_engines_agree_on_honest_submissions(tmp_path: Path) -> None:
+    folder = tmp_path / "subs"
+    demo_submissions(A1, folder)
+    scores = {}
+    for engine in ("isolated", "nbgrader", "nbclient"):
+        results = grade(
+            A1, folder, tmp_path / engine, jobs=2, cell_timeout=60, progress=False, engine=engine
+        )
+        scores[engine] = {(r.student, p.part_id): p.score for r in results for p in r.parts}
+    assert scores["isolated"] == scores["nbgrader"] == scores["nbclient"]
+    nb = folder / "submitted" / "mistakes" / A1 / f"{A1}.ipynb"
+    checked, _ = check_notebook(nb, hidden=True)
+    assert {p.part_id: p.score for p in checked} == {
+        k[1]: v for k, v in scores["isolated"].items() if k[0] == "mistakes"
+    }
