@@ -79,8 +79,13 @@ def _histograms(spec: AssignmentSpec, rows: list[tuple[str, list[PartResult]]]) 
         ax.set_xlim(0, part.points)
     for ax in flat[len(parts) + 1 :]:
         ax.axis("off")
-    for ax in flat:
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in flat[: len(parts) + 1]:
         ax.tick_params(labelsize=7)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("points", fontsize=7)
+        ax.set_ylabel("students", fontsize=7)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)

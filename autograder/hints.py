@@ -167,7 +167,10 @@ def diagnose(expected: Any, got: Any, context: dict[str, Any] | None = None) -> 
     if e.shape != g.shape:
         return _shape_hint(e, g)
     if not np.isfinite(g).all():
-        return "contains NaN or infinity: an overflow in exp? (subtract the row maximum first)"
+        return (
+            "contains NaN or infinity: an overflow (in exp?); use a numerically stable form "
+            "(for softmax, subtract the row maximum first)"
+        )
     if e.size and np.all(g == 0) and np.any(e != 0):
         return "exactly zero: is the result ever computed, updated or accumulated into?"
     reg_hint = _regularisation_hint(e, g, ctx)

@@ -1,17 +1,20 @@
 """Time one SGD training step of the reference NumPy MLP against the same network in PyTorch.
 
 One step is: forward pass, softmax cross-entropy loss, backward pass, and the plain SGD update
-``p -= lr * grad`` of every parameter. Both networks are ReLU MLPs with identical initial
-parameters (the PyTorch layers get copies of the NumPy weights), see the same minibatch, and run
-with the same number of threads: ``torch.set_num_threads(n)`` for PyTorch and
-``threadpoolctl.threadpool_limits(n)`` for NumPy's BLAS (and any OpenMP runtime).
+``p <- p - lr * grad`` of every parameter. PyTorch uses ``torch.optim.SGD``, which updates in
+place; NumPy by default does ``grad *= lr; p -= grad`` on the freshly returned gradients, also
+without a temporary (``--update temporary`` times the textbook ``p -= lr * grad`` instead). Both
+networks are ReLU MLPs with identical initial parameters (the PyTorch layers get copies of the
+NumPy weights), see the same minibatch, and run with the same number of threads:
+``torch.set_num_threads(n)`` for PyTorch and ``threadpoolctl.threadpool_limits(n)`` for NumPy's
+BLAS (and any OpenMP runtime).
 
-Timing is done in rounds. Each round runs a short block of NumPy steps and then a block of
-PyTorch steps (each block starts with untimed warm-up steps); the median over all timed steps of
-all rounds is reported for each library, with the ratio NumPy / PyTorch (below 1: NumPy is
-faster). Blocks separated by a pause rather than step-by-step alternation, because both libraries
-keep their worker threads busy-waiting after each call (OpenBLAS for about 0.1 s): alternating
-single steps on a machine with few cores makes each library compete with the other's spinning
+Timing is done in rounds. Each round runs a block of NumPy steps and then a block of PyTorch
+steps, each block after 0.1 s of untimed warm-up steps; the median over all timed steps of all
+rounds is reported for each library, with the ratio NumPy / PyTorch (below 1: NumPy is faster).
+The blocks are separated by a pause, rather than alternating single steps, because both libraries
+keep their worker threads busy-waiting after each call (OpenBLAS for about 0.1 s): on a machine
+with few cores, alternating single steps makes each library compete with the other's spinning
 threads, which penalises whichever runs second.
 
 On a machine shared with other jobs, a multi-threaded BLAS slows down by large and erratic factors
@@ -80,19 +83,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--rounds", type=int, default=15, help="timing rounds per configuration (default: 15)"
     )
     parser.add_argument(
-        "--steps", type=int, default=5, help="timed steps per library per round (default: 5)"
+        "--steps", type=int, default=10, help="timed steps per library per round (default: 10)"
     )
     parser.add_argument(
-        "--warmup", type=int, default=2, help="untimed steps before each block (default: 2)"
+        "--warmup",
+        type=float,
+        default=0.1,
+        metavar="SECONDS",
+        help="untimed steps before each block, for at least this long and 2 steps (default: 0.1)",
     )
     parser.add_argument(
         "--wait-idle",
         type=float,
         default=20.0,
         metavar="SECONDS",
-        help="per round, wait up to this long for an idle machine; 0 disables (default: 20)",
+        help="per block, wait up to this long for an idle machine; 0 disables (default: 20)",
     )
     parser.add_argument("--lr", type=float, default=1e-3, help="SGD step size (default: 1e-3)")
+    parser.add_argument(
+        "--update",
+        choices=["inplace", "temporary"],
+        default="inplace",
+        help="NumPy SGD update: grad *= lr; param -= grad (inplace, default) or "
+        "param -= lr * grad (temporary)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
@@ -151,12 +165,23 @@ def make_torch_net(model: MLP, torch: Any) -> Any:
     return torch.nn.Sequential(*layers)
 
 
-def numpy_step(model: MLP, X: np.ndarray, y: np.ndarray, lr: float) -> float:
-    """One SGD step of the reference MLP; returns the loss before the update."""
+def numpy_step(
+    model: MLP, X: np.ndarray, y: np.ndarray, lr: float, update: str = "inplace"
+) -> float:
+    """One SGD step of the reference MLP; returns the loss before the update.
+
+    ``update="inplace"`` scales each (freshly returned, caller-owned) gradient in place and
+    subtracts it, allocating nothing, like PyTorch's in-place ``param.add_(grad, alpha=-lr)``;
+    ``update="temporary"`` is the textbook ``param -= lr * grad``, which allocates ``lr * grad``.
+    """
     loss, grads = model.loss(X, y)
     for name, grad in grads.items():
         param = model.params[name]
-        param -= lr * grad
+        if update == "inplace":
+            grad *= lr
+            param -= grad
+        else:
+            param -= lr * grad
     return loss
 
 
@@ -234,10 +259,18 @@ def settle(limit: float) -> bool:
     return wait_until_idle(limit)
 
 
-def time_block(step: Callable[[], object], warmup: int, steps: int) -> list[float]:
-    """Seconds taken by each of ``steps`` calls of ``step``, after ``warmup`` untimed calls."""
-    for _ in range(warmup):
+def time_block(step: Callable[[], object], warmup: float, steps: int) -> list[float]:
+    """Seconds taken by each of ``steps`` calls of ``step``, after ``warmup`` seconds of calls.
+
+    The warm-up lasts at least two calls and ``warmup`` seconds: after the pause of
+    :func:`settle` the first calls run slowly (caches, thread wake-up, clock ramp-up), for
+    milliseconds rather than for a fixed number of calls.
+    """
+    deadline = time.perf_counter() + warmup
+    calls = 0
+    while calls < 2 or time.perf_counter() < deadline:
         step()
+        calls += 1
     times = []
     for _ in range(steps):
         start = time.perf_counter()
@@ -258,7 +291,7 @@ def time_config(
     torch_step = torch_stepper(net, torch.from_numpy(X), torch.from_numpy(y), args.lr, torch)
 
     def numpy_one() -> float:
-        return numpy_step(model, X, y, args.lr)
+        return numpy_step(model, X, y, args.lr, args.update)
 
     times_np: list[float] = []
     times_t: list[float] = []
@@ -286,9 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
         print("\n".join(describe_environment(torch, args.threads)))
         print(
-            f"- step = forward + softmax cross-entropy + backward + SGD update; median of "
+            f"- step = forward + softmax cross-entropy + backward + SGD update "
+            f"(NumPy update: {args.update}); median of "
             f"{args.rounds} rounds x {args.steps} steps per library, each block after "
-            f"{args.warmup} warm-up steps; load average at start: {_load_average()}\n"
+            f"{args.warmup} s of warm-up steps; load average at start: {_load_average()}\n"
         )
         print(
             "| layer sizes | batch | dtype | NumPy ms | PyTorch ms | NumPy / PyTorch "

@@ -13,6 +13,7 @@ from __future__ import annotations
 from autograder.probes import (
     a1,  # noqa: F401  (registration side effect)
     a2,  # noqa: F401
+    a3,  # noqa: F401
 )
 from autograder.probes.core import PROBES, ProbeFn, register, run_probe
 

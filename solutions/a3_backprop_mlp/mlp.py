@@ -20,12 +20,7 @@ from solutions._validation import (
     require_rng,
 )
 from solutions.a3_backprop_mlp.activations import ACTIVATION_NAMES, get_activation
-from solutions.a3_backprop_mlp.losses import (
-    bce_with_logits_loss,
-    hinge_loss,
-    mse_loss,
-    softmax_cross_entropy_loss,
-)
+from solutions.a3_backprop_mlp.losses import bce_with_logits_loss, hinge_loss, mse_loss
 
 FloatArray = NDArray[np.floating[Any]]
 
@@ -55,6 +50,31 @@ def _check_layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
     return tuple(int(s) for s in sizes)
 
 
+def _softmax_cross_entropy_inplace(
+    scores: FloatArray, y: NDArray[np.integer[Any]]
+) -> tuple[float, FloatArray]:
+    """Softmax cross-entropy of a score array the network owns, overwritten by the gradient.
+
+    Same value and gradient as :func:`~solutions.a3_backprop_mlp.softmax_cross_entropy_loss`
+    (whose result the tests compare it with), but for already-validated input and with fewer
+    passes and temporaries: the labels are addressed by flat index, and the normalisation and the
+    ``1/N`` of the mean are applied in a single multiplication.
+    """
+    N, C = scores.shape
+    label_at = np.arange(0, N * C, C)
+    label_at += y
+    scores -= scores.max(axis=1, keepdims=True)
+    flat = scores.reshape(-1)
+    label_scores = flat.take(label_at)
+    np.exp(scores, out=scores)
+    norm = scores.sum(axis=1)
+    loss = (float(np.log(norm).sum()) - float(label_scores.sum())) / N
+    np.divide(1.0 / N, norm, out=norm)
+    scores *= norm[:, None]
+    flat[label_at] -= 1.0 / N
+    return loss, scores
+
+
 class _Workspace:
     """Arrays an MLP reuses from one call to the next for batches of the same size.
 
@@ -63,8 +83,10 @@ class _Workspace:
     Nothing in here is ever returned to the caller.
     """
 
-    def __init__(self, rows: int, layer_sizes: tuple[int, ...], dtype: np.dtype[Any]) -> None:
-        hidden = layer_sizes[1:-1]
+    def __init__(
+        self, rows: int, layer_sizes: tuple[int, ...], dtype: np.dtype[Any], relu: bool
+    ) -> None:
+        hidden = layer_sizes[1:-1] if relu else ()
         self.rows = rows
         self.dtype = dtype
         self.hidden = [np.empty((rows, width), dtype=dtype) for width in hidden]
@@ -118,9 +140,14 @@ class MLP:
 
     Notes
     -----
-    A ReLU network runs a fused fast path: activations are overwritten in place, the ReLU mask is
-    recovered from the stored output (``relu(z) > 0`` exactly when ``z > 0``), and no gradient is
-    formed for the input ``X``. Other activations use the layer functions of this package.
+    A ReLU network runs a fused fast path: the hidden activations are computed in place in
+    buffers that are reused from one call to the next while the batch size stays the same (so a
+    model must not be used from several threads at once), the ReLU mask is recovered from the
+    stored output (``relu(z) > 0`` exactly when ``z > 0``), and the softmax loss overwrites the
+    scores with their gradient. Other activations use this package's layer functions. No
+    gradient is ever formed for the input ``X``, and the bias gradients are column sums computed
+    as ``ones @ d`` (a BLAS matrix-vector product, about twice as fast as ``d.sum(axis=0)``).
+    Every array returned (scores, gradients) is new and belongs to the caller.
     """
 
     def __init__(
@@ -215,6 +242,11 @@ class MLP:
                     f"{func}: argument 'y' has shape {y.shape}, expected (N, {C}) targets "
                     f"for loss={self.loss_type!r}"
                 )
+            if self.loss_type == "bce" and not np.all((y >= 0) & (y <= 1)):
+                raise ValueError(
+                    f"{func}: argument 'y' must hold targets in [0, 1] for loss='bce', got "
+                    f"values in [{np.nanmin(y)}, {np.nanmax(y)}]"
+                )
             y = y.astype(self.dtype, copy=False)
         if y.shape[0] != N:
             raise ValueError(f"{func}: X has {N} rows but y has {y.shape[0]}; expected one per row")
@@ -227,7 +259,7 @@ class MLP:
         """Scratch buffers for a batch of ``N`` rows, kept from the previous call when possible."""
         work = self._work
         if work is None or work.rows != N or work.dtype != self.dtype:
-            work = _Workspace(N, self.layer_sizes, self.dtype)
+            work = _Workspace(N, self.layer_sizes, self.dtype, self._relu)
             self._work = work
         return work
 
@@ -342,7 +374,7 @@ class MLP:
             scores, inputs, caches = self._generic_forward(X)
 
         if self.loss_type == "softmax":
-            loss, d = softmax_cross_entropy_loss(scores, y)
+            loss, d = _softmax_cross_entropy_inplace(scores, y)
         elif self.loss_type == "hinge":
             loss, d = hinge_loss(scores, y)
         elif self.loss_type == "mse":

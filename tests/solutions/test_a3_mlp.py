@@ -284,3 +284,17 @@ def test_xor_is_solved_by_one_hidden_layer() -> None:
         for key, grad in grads.items():
             linear.params[key] -= 0.5 * grad
     assert np.sum(linear.predict(X) != y) >= 1
+
+
+def test_fused_softmax_loss_of_the_network_matches_the_public_one() -> None:
+    from solutions.a3_backprop_mlp.mlp import _softmax_cross_entropy_inplace
+
+    rng = np.random.default_rng(24)
+    for dtype in (np.float64, np.float32):
+        scores = (rng.standard_normal((9, 6)) * 4).astype(dtype)
+        y = rng.integers(0, 6, size=9)
+        loss, d = a3.softmax_cross_entropy_loss(scores, y)
+        fused_loss, fused_d = _softmax_cross_entropy_inplace(scores.copy(), y)
+        assert fused_d.dtype == dtype
+        assert fused_loss == pytest.approx(loss, rel=1e-6 if dtype == np.float32 else 1e-14)
+        np.testing.assert_allclose(fused_d, d, rtol=1e-5 if dtype == np.float32 else 1e-13)

@@ -239,5 +239,7 @@ def test_mlp_call_errors() -> None:
     with raises(ValueError, "MLP.loss", "'y'", "(N, 3)"):
         model.loss(np.ones((2, 4)), np.ones((2, 2)))
     model.loss_type = "bce"
-    with raises(ValueError, "bce_with_logits_loss", "'targets'", "[0, 1]"):
+    with raises(ValueError, "MLP.loss", "'y'", "[0, 1]"):
         model.loss(np.ones((2, 4)), np.full((2, 3), 2.0))
+    with raises(TypeError, "MLP.loss", "'y'", "floating"):
+        model.loss(np.ones((2, 4)), np.ones((2, 3), dtype=int))

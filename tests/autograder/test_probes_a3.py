@@ -1,0 +1,493 @@
+"""a3 grading in-process (no Jupyter): the reference earns full marks on every part, public and
+hidden, and each common mistake of the issue costs points on its own part only, with a message
+that names the likely cause.
+
+The release's case file is written with the instructor build function into a temporary folder,
+which becomes the working directory, as a student's notebook folder would be. The student's
+namespace is the reference package plus the two trained models the notebook defines.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import solutions.a3_backprop_mlp as reference
+from autograder.build import write_public_cases
+from autograder.course import load_spec
+from autograder.datasets import load_digits_split
+from autograder.notebook import Grader
+from autograder.probes import run_probe
+from autograder.spec import AssignmentSpec, Part
+
+ASSIGNMENT = "a3_backprop_mlp"
+
+
+def _train(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    lr: float,
+    epochs: int,
+    batch: int,
+    rng: np.random.Generator,
+) -> None:
+    """Minibatch SGD as the notebook's ``train`` helper does it (without momentum)."""
+    N = X.shape[0]
+    for _ in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, batch):
+            idx = order[start : start + batch]
+            _, grads = model.loss(X[idx], y[idx])
+            for key in model.params:
+                model.params[key] = model.params[key] - lr * grads[key]
+
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+@pytest.fixture(scope="module")
+def spec() -> AssignmentSpec:
+    return load_spec(ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
+    folder = tmp_path_factory.mktemp("release")
+    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def models() -> dict[str, Any]:
+    """An XOR network and a digits network, trained the way the notebook suggests."""
+    rng = np.random.default_rng(1)
+    xor = reference.MLP([2, 4, 2], "tanh", rng, weight_scale=1.0)
+    _train(xor, XOR_X, XOR_Y, lr=0.5, epochs=500, batch=4, rng=rng)
+    data = load_digits_split()
+    rng = np.random.default_rng(0)
+    digits = reference.MLP([64, 128, 10], "relu", rng, reg=1e-3)
+    _train(digits, data["X_train"], data["y_train"], lr=0.1, epochs=40, batch=32, rng=rng)
+    return {"xor_model": xor, "digits_model": digits}
+
+
+@pytest.fixture
+def namespace(models: dict[str, Any]) -> dict[str, Any]:
+    ns: dict[str, Any] = {name: getattr(reference, name) for name in reference.__all__}
+    ns.update(models)
+    ns["np"] = np
+    return ns
+
+
+@pytest.fixture
+def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
+    monkeypatch.chdir(release)
+    monkeypatch.setenv("DLF_RESULT_JSON", "0")
+    return Grader(ASSIGNMENT)
+
+
+def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:
+    return {p.id: grader.check(p.id, ns) for p in spec.parts}
+
+
+# ------------------------------------------------------------------------------ the reference
+
+
+def test_spec_totals_100_points_with_the_written_answers(spec: AssignmentSpec) -> None:
+    assert spec.total_points == 100
+    assert set(spec.manual_parts) == {"written_dead_relu", "written_output_layers"}
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_scores_full_points_on_every_part(
+    grader: Grader,
+    spec: AssignmentSpec,
+    namespace: dict[str, Any],
+    hidden: bool,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    for part in spec.parts:
+        score = grader.check(part.id, namespace, hidden=hidden)
+        assert isinstance(score, float)
+        assert score == part.points, (part.id, grader.results[part.id])
+        assert grader.results[part.id].status == "ok"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+
+
+def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
+    for part in spec.parts:
+        public = {c.name for c in part.public_cases()}
+        hidden = part.hidden_cases()
+        assert hidden, part.id
+        assert not public & {c.name for c in hidden}, part.id
+
+
+def test_cases_keep_relu_inputs_and_margins_off_the_kinks(spec: AssignmentSpec) -> None:
+    """Gradient-checked inputs of kinked layers are >= 1e-3 from 0; the kink cases hold zeros."""
+    part = spec.part("test_relu_leaky_relu")
+    for case in part.public_cases() + part.hidden_cases():
+        x = case.args["x"]
+        if case.checks is not None and "selfgrad:dx" in case.checks:
+            assert np.abs(x).min() >= 1e-3, case.name
+        if "zero" in case.name:
+            assert np.any(x == 0) and case.checks == ("out", "dx"), case.name
+    assert any("zero" in c.name for c in part.public_cases())
+
+
+# ------------------------------------------------------------------------------ common mistakes
+
+
+def affine_backward_flat_dx(dout: np.ndarray, cache: tuple) -> tuple:
+    """dx left with the shape of the flattened input (N, D)."""
+    x, w, _ = cache
+    X = x.reshape(x.shape[0], -1)
+    return dout @ w.T, X.T @ dout, dout.sum(axis=0)
+
+
+def affine_backward_db_not_summed(dout: np.ndarray, cache: tuple) -> tuple:
+    """db = dout: one bias gradient per sample instead of their sum."""
+    x, w, _ = cache
+    X = x.reshape(x.shape[0], -1)
+    return (dout @ w.T).reshape(x.shape), X.T @ dout, dout
+
+
+def relu_backward_at_zero(dout: np.ndarray, cache: tuple) -> np.ndarray:
+    """The ReLU mask built with x >= 0, so relu'(0) = 1."""
+    (x,) = cache
+    return dout * (x >= 0)
+
+
+def softmax_jacobian_diagonal(p: np.ndarray) -> np.ndarray:
+    """diag(p) without the outer product p p^T."""
+    return np.diag(p)
+
+
+def bce_from_probabilities(logits: np.ndarray, targets: np.ndarray) -> tuple:
+    """Binary cross-entropy written with sigmoid probabilities (log(0) for large logits)."""
+    s = 1.0 / (1.0 + np.exp(-logits))
+    loss = -np.mean(targets * np.log(s) + (1.0 - targets) * np.log(1.0 - s))
+    return float(loss), (s - targets) / logits.size
+
+
+def sigmoid_forward_overflowing(x: np.ndarray) -> tuple:
+    """Right values, but exp(-x) overflows (with a warning) for x < -709."""
+    out = 1.0 / (1.0 + np.exp(-x))
+    return out, (out,)
+
+
+def tanh_forward_by_formula(x: np.ndarray) -> tuple:
+    """tanh as (e^2x - 1) / (e^2x + 1): inf / inf = nan for large inputs."""
+    e = np.exp(2.0 * x)
+    out = (e - 1.0) / (e + 1.0)
+    return out, (out,)
+
+
+class MLPRegularisingBiases(reference.MLP):
+    """The L2 penalty (and its gradient) applied to the biases too."""
+
+    def loss(self, X: np.ndarray, y: np.ndarray) -> tuple:
+        loss, grads = super().loss(X, y)
+        for key, value in self.params.items():
+            if key.startswith("b"):
+                loss += 0.5 * self.reg * float(np.sum(value * value))
+                grads[key] = grads[key] + self.reg * value
+        return loss, grads
+
+
+class MLPTransposedInit(reference.MLP):
+    """Weights created as (d_out, d_in); everything else right."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in list(self.params):
+            if key.startswith("W"):
+                self.params[key] = self.params[key].T.copy()
+
+
+# name: (function replaced, bug, words the report must contain,
+#        {public case or "*": keys of the checks it must fail}), predicted by hand from the bug.
+BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
+    # only the image-shaped case has x of more than two dimensions
+    "dx shaped like the flattened input": (
+        "affine_backward",
+        affine_backward_flat_dx,
+        "reshape it back",
+        {"images": {"dx", "selfgrad:dx"}},
+    ),
+    "db not summed over the batch": (
+        "affine_backward",
+        affine_backward_db_not_summed,
+        "sums dout over the batch axis",
+        {"*": {"db", "selfgrad:db"}},
+    ),
+    # only the kink case has exact zeros; elsewhere x >= 0 and x > 0 agree
+    "ReLU gradient on x >= 0": (
+        "relu_backward",
+        relu_backward_at_zero,
+        "x > 0, not x >= 0",
+        {"relu_at_zero": {"dx"}},
+    ),
+    "softmax Jacobian missing the outer product": (
+        "softmax_jacobian",
+        softmax_jacobian_diagonal,
+        "outer product is missing",
+        {"*": {"J", "vjp"}},
+    ),
+    # the gradient (s - t) / size is right; the loss is infinite, and so are its differences
+    "BCE from probabilities that underflow": (
+        "bce_with_logits_loss",
+        bce_from_probabilities,
+        "never from the probabilities",
+        {"large_logits": {"loss", "selfgrad:dlogits"}},
+    ),
+    "sigmoid that overflows": (
+        "sigmoid_forward",
+        sigmoid_forward_overflowing,
+        "no overflow warning from NumPy",
+        {"sigmoid_large": {"no_overflow"}},
+    ),
+    "tanh by its exponential formula": (
+        "tanh_forward",
+        tanh_forward_by_formula,
+        "NaN or infinite",
+        {"tanh_large": {"out", "dx", "no_overflow"}},
+    ),
+    # only the regularised cases see the biases' penalty; loss and gradients stay consistent
+    "L2 penalty on the biases too": (
+        "MLP",
+        MLPRegularisingBiases,
+        "never the biases",
+        {
+            "tanh_deep_reg": {"loss", "db1", "db2", "db3"},
+            "sigmoid_mse": {"loss", "db1", "db2"},
+        },
+    ),
+    # the grader replaces the parameters, so only the shape check of __init__ fails
+    "weights created transposed": (
+        "MLP",
+        MLPTransposedInit,
+        "params made by __init__",
+        {"*": {"params_ok"}},
+    ),
+}
+
+
+def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
+    """points * mean over public cases of the fraction of applicable checks that pass."""
+    credits = []
+    for case in part.public_cases():
+        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
+        bad = failing.get(case.name, failing.get("*", set()))
+        assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
+        credits.append(1 - len(bad) / len(keys))
+    return part.points * sum(credits) / len(credits)
+
+
+@pytest.mark.parametrize("bug", list(BUGS))
+def test_a_mistake_costs_points_on_its_own_part_only(
+    grader: Grader,
+    spec: AssignmentSpec,
+    namespace: dict[str, Any],
+    bug: str,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    name, fn, words, failing = BUGS[bug]
+    namespace[name] = fn
+    affected = next(p for p in spec.parts if name in p.functions)
+    assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
+    scores = _scores(grader, spec, namespace)
+    for part in spec.parts:
+        if part.id != affected.id:
+            assert scores[part.id] == part.points, part.id
+    expected = expected_public_score(affected, failing)
+    assert expected < affected.points
+    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
+    assert grader.results[affected.id].status == "failed"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert words in out
+    assert re.search(rf"\[FAIL\] {re.escape(affected.title)} \({affected.id}\)", out)
+    hidden = grader.check(affected.id, namespace, hidden=True)
+    assert isinstance(hidden, float) and 0.0 <= hidden < affected.points
+    assert capfd.readouterr().err == ""
+
+
+def test_flattened_dx_message_shows_both_shapes(grader: Grader, namespace: dict[str, Any]) -> None:
+    namespace["affine_backward"] = affine_backward_flat_dx
+    result = grader.evaluate("test_affine_backward", namespace)
+    images = next(c for c in result.cases if c.name == "images")
+    assert any("dx: shape (4, 6), expected (4, 2, 3)" in m for m in images.messages)
+
+
+def test_relu_mistake_is_reported_at_the_zero_entries(
+    grader: Grader, namespace: dict[str, Any]
+) -> None:
+    namespace["relu_backward"] = relu_backward_at_zero
+    result = grader.evaluate("test_relu_leaky_relu", namespace)
+    case = next(c for c in result.cases if c.name == "relu_at_zero")
+    x = grader.casefile.cases("test_relu_leaky_relu")[3][0].args["x"]
+    assert int(np.sum(x == 0)) > 0
+    assert f"dx (backward): {int(np.sum(x == 0))} of {x.size} entries differ" in case.messages[0]
+    assert "expected 0, got" in case.messages[0]
+
+
+def test_hidden_float32_case_catches_a_dtype_change(
+    grader: Grader, namespace: dict[str, Any]
+) -> None:
+    def sigmoid_float64(x: np.ndarray) -> tuple:
+        out, cache = reference.sigmoid_forward(x.astype(np.float64))
+        return out, cache
+
+    namespace["sigmoid_forward"] = sigmoid_float64
+    result = grader.evaluate("test_sigmoid_tanh", namespace, hidden=True)
+    f32 = [c for c in result.cases if c.hidden and "float32" in c.note]
+    assert [c.score < 1 for c in f32] == [True, False]  # the sigmoid case fails, tanh's passes
+    assert "dtype kept" in f32[0].messages[0]
+    assert all(c.score == 1 for c in result.cases if not c.hidden)
+
+
+# ------------------------------------------------------------------------------ probes
+
+
+def test_layer_probe_records_numeric_gradient_of_the_students_forward(spec: AssignmentSpec) -> None:
+    part = spec.part("test_affine_backward")
+    case = part.public_cases()[1]
+
+    def forward_without_bias(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
+        return reference.affine_forward(x, w, np.zeros_like(b))
+
+    ns = {"affine_forward": forward_without_bias, "affine_backward": reference.affine_backward}
+    rec = run_probe(ns, part, case.args)
+    # the bias no longer reaches the output: its finite differences are 0, db is not
+    assert np.allclose(rec["numeric_db"], 0.0)
+    assert np.allclose(rec["db"], case.args["dout"].sum(axis=0))
+    assert np.allclose(rec["numeric_dw"], rec["dw"], atol=1e-6)
+
+
+def test_mlp_probe_sets_parameters_and_checks_directions(spec: AssignmentSpec) -> None:
+    part = spec.part("test_mlp")
+    case = part.public_cases()[0]
+    rec = run_probe({"MLP": reference.MLP}, part, case.args)
+    assert rec["params_ok"] is True
+    model = reference.MLP(list(case.args["layer_sizes"]), "relu", np.random.default_rng(0))
+    for key in ("W1", "b1", "W2", "b2"):
+        model.params[key] = case.args[key].copy()
+    loss, grads = model.loss(case.args["X"], case.args["y"])
+    assert rec["loss"] == pytest.approx(loss)
+    for key in ("W1", "b1", "W2", "b2"):
+        assert np.allclose(rec[f"d{key}"], grads[key])
+        assert rec[f"numdir_{key}"].shape == (3,)
+        assert np.allclose(rec[f"numdir_{key}"], rec[f"proj_{key}"], rtol=1e-5, atol=1e-8)
+    assert "W3" not in rec and "dW3" not in rec
+
+
+def test_mlp_that_keeps_copies_of_its_parameters_fails(
+    grader: Grader, namespace: dict[str, Any]
+) -> None:
+    class FrozenMLP(reference.MLP):
+        """Reads the parameters it was created with, not self.params."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._frozen = {k: v.copy() for k, v in self.params.items()}
+
+        def loss(self, X: np.ndarray, y: np.ndarray) -> tuple:
+            saved, self.params = self.params, self._frozen
+            try:
+                return super().loss(X, y)
+            finally:
+                self.params = saved
+
+    namespace["MLP"] = FrozenMLP
+    result = grader.evaluate("test_mlp", namespace)
+    assert result.score < 0.3 * result.points
+    assert any("along 3 random directions" in m for c in result.cases for m in c.messages)
+
+
+def test_untrained_or_missing_models_score_nothing(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    class Constant:
+        def predict(self, X: np.ndarray) -> np.ndarray:
+            return np.zeros(X.shape[0], dtype=np.int64)
+
+    namespace["xor_model"] = Constant()
+    namespace["digits_model"] = None
+    assert grader.check("test_xor", namespace) == 0.0
+    assert grader.check("test_digits_mlp", namespace) == 0.0
+    out = capfd.readouterr().out
+    assert "accuracy of xor_model on the XOR points = 0.5000, needs at least 1.0000" in out
+    assert "`digits_model` is not set" in out
+
+
+def test_digits_thresholds_differ_between_validation_and_test(spec: AssignmentSpec) -> None:
+    part = spec.part("test_digits_mlp")
+    thresholds = {c.output: c.threshold for c in part.checks}
+    assert thresholds == {"accuracy_val": 0.93, "accuracy_test": 0.96}
+    assert [c.args for c in part.public_cases()] == [{"split": "val"}]
+    assert [c.args for c in part.hidden_cases()] == [{"split": "test"}]
+
+
+def test_overflow_warnings_are_recorded_and_still_reported(spec: AssignmentSpec) -> None:
+    part = spec.part("test_sigmoid_tanh")
+    case = next(c for c in part.public_cases() if c.name == "sigmoid_large")
+    ns = {
+        "sigmoid_forward": sigmoid_forward_overflowing,
+        "sigmoid_backward": reference.sigmoid_backward,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may escape the runner
+        rec = run_probe(ns, part, case.args)
+    assert rec["no_overflow"] is False
+    assert "overflow" in rec["__warnings__"]
+    clean = run_probe(
+        {
+            "sigmoid_forward": reference.sigmoid_forward,
+            "sigmoid_backward": reference.sigmoid_backward,
+        },
+        part,
+        case.args,
+    )
+    assert clean["no_overflow"] is True and "__warnings__" not in clean
+
+
+def test_missing_mlp_is_reported_as_missing(
+    grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    del namespace["MLP"]
+    assert grader.check("test_mlp", namespace) == 0.0
+    assert grader.results["test_mlp"].status == "missing"
+    assert "`MLP` is not defined" in capfd.readouterr().out
+
+
+def test_reference_vjps_equal_the_reference_backward_passes(spec: AssignmentSpec) -> None:
+    """What the Jacobian parts call 'J^T dout' is, by construction, the backward pass's output."""
+    ns = {name: getattr(reference, name) for name in reference.__all__}
+    part = spec.part("test_affine_jacobians")
+    for case in part.public_cases() + part.hidden_cases():
+        rec = run_probe(ns, part, case.args)
+        x, w, dout = case.args["x"], case.args["w"], case.args["dout"]
+        _, cache = reference.affine_forward(x[None, :], w, np.zeros(w.shape[1]))
+        dx, dw, _ = reference.affine_backward(dout[None, :], cache)
+        assert np.allclose(rec["vjp_x"], dx[0]) and np.allclose(rec["vjp_w"], dw)
+    part = spec.part("test_elementwise_jacobian")
+    for case in part.public_cases() + part.hidden_cases():
+        rec = run_probe(ns, part, case.args)
+        forward, backward = reference.get_activation(case.args["activation"])
+        dx = backward(case.args["dout"], forward(case.args["x"])[1])
+        assert np.allclose(rec["vjp"], dx), case.name
+    part = spec.part("test_softmax_jacobian")
+    for case in part.public_cases() + part.hidden_cases():
+        rec = run_probe(ns, part, case.args)
+        dx = reference.softmax_backward(case.args["dout"], (case.args["p"],))
+        assert np.allclose(rec["vjp"], dx), case.name
