@@ -45,9 +45,16 @@ def course_root(required: bool = True) -> Path | None:
 
 
 def assignment_names(root: Path | None = None) -> list[str]:
-    """Names of every assignment with a source folder, sorted."""
+    """Names of every assignment whose source folder holds its notebook and its grading spec.
+
+    A folder with only one of the two is work in progress and is not built, checked or graded.
+    """
     base = (root or course_root()) / "source"  # type: ignore[operator]
-    return sorted(p.name for p in base.iterdir() if (p / "grading_spec.py").is_file())
+    return sorted(
+        p.name
+        for p in base.iterdir()
+        if (p / "grading_spec.py").is_file() and (p / f"{p.name}.py").is_file()
+    )
 
 
 def resolve_assignment(name: str, root: Path | None = None) -> str:
