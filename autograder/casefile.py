@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _encode(value: Any) -> tuple[str, np.ndarray]:
+def encode_value(value: Any) -> tuple[str, np.ndarray]:
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise TypeError(f"cannot store an array of dtype {value.dtype} in a case file")
@@ -40,7 +40,7 @@ def _encode(value: Any) -> tuple[str, np.ndarray]:
     raise TypeError(f"cannot store a {type(value).__name__} in a case file")
 
 
-def _decode(kind: str, arr: np.ndarray) -> Any:
+def decode_value(kind: str, arr: np.ndarray) -> Any:
     if kind == "array":
         return arr
     if kind == "bool":
@@ -119,12 +119,12 @@ def write_casefile(
         for case, ref in zip(cases[part.id], references[part.id], strict=True):
             kinds = {}
             for name, value in case.args.items():
-                kinds[name], members[f"{part.id}/{case.name}/args/{name}"] = _encode(value)
+                kinds[name], members[f"{part.id}/{case.name}/args/{name}"] = encode_value(value)
             ref_kinds = {}
             for name, value in ref.items():
                 if name.startswith("__"):
                     continue
-                ref_kinds[name], members[f"{part.id}/{case.name}/ref/{name}"] = _encode(value)
+                ref_kinds[name], members[f"{part.id}/{case.name}/ref/{name}"] = encode_value(value)
             entry["cases"].append(
                 {
                     "name": case.name,
@@ -188,10 +188,12 @@ class CaseFile:
         for entry in self._parts[part_id]["cases"]:
             prefix = f"{part_id}/{entry['name']}"
             args = {
-                n: _decode(k, self._arrays[f"{prefix}/args/{n}"]) for n, k in entry["args"].items()
+                n: decode_value(k, self._arrays[f"{prefix}/args/{n}"])
+                for n, k in entry["args"].items()
             }
             ref = {
-                n: _decode(k, self._arrays[f"{prefix}/ref/{n}"]) for n, k in entry["ref"].items()
+                n: decode_value(k, self._arrays[f"{prefix}/ref/{n}"])
+                for n, k in entry["ref"].items()
             }
             checks = tuple(entry["checks"]) if entry["checks"] is not None else None
             out.append((Case(entry["name"], args, entry["note"], checks), ref))

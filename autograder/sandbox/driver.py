@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.casefile import _encode, part_to_json
+from autograder.casefile import encode_value, part_to_json
 from autograder.judge import CaseResult, PartResult, judge_part
 from autograder.records import Record
 from autograder.sandbox.bwrap import bwrap_path, sandbox_command
@@ -95,7 +95,7 @@ def _write_plan(
         for i, (case, _) in enumerate(ic.cases[part.id]):
             kinds = {}
             for name, value in case.args.items():
-                kinds[name], members[f"{part.id}/{i}/{name}"] = _encode(value)
+                kinds[name], members[f"{part.id}/{i}/{name}"] = encode_value(value)
             entry["case_args"].append(kinds)
         parts.append(entry)
     plan = {

@@ -76,7 +76,7 @@ class Progress:
 
 
 def _load_inputs(work: Path, plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    from autograder.casefile import _decode
+    from autograder.casefile import decode_value
 
     path = work / "inputs.npz"
     with np.load(path, allow_pickle=False) as data:
@@ -86,7 +86,9 @@ def _load_inputs(work: Path, plan: dict[str, Any]) -> dict[str, list[dict[str, A
     for part in plan["parts"]:
         cases = []
         for i, kinds in enumerate(part["case_args"]):
-            cases.append({n: _decode(k, arrays[f"{part['id']}/{i}/{n}"]) for n, k in kinds.items()})
+            cases.append(
+                {n: decode_value(k, arrays[f"{part['id']}/{i}/{n}"]) for n, k in kinds.items()}
+            )
         inputs[part["id"]] = cases
     return inputs
 

@@ -15,24 +15,21 @@ from typing import Any
 
 import numpy as np
 
+from autograder.casefile import encode_value
 from autograder.records import Record
 
 MAX_ELEMENTS = 5_000_000
 MAX_TEXT = 4_000
 
 
-def _encode(value: Any) -> tuple[str, np.ndarray] | None:
-    if isinstance(value, np.ndarray):
-        return ("array", value) if value.dtype.kind in "biuf" else None
-    if isinstance(value, (bool, np.bool_)):
-        return "bool", np.asarray(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return "int", np.asarray(int(value), dtype=np.int64)
-    if isinstance(value, (float, np.floating)):
-        return "float", np.asarray(float(value), dtype=np.float64)
+def _encode_record_value(value: Any) -> tuple[str, np.ndarray] | None:
+    """The case file's encoding (plain numbers, arrays, strings), or ``None`` for anything else."""
     if isinstance(value, str):
-        return "str", np.asarray(value[:MAX_TEXT])
-    return None
+        value = value[:MAX_TEXT]
+    try:
+        return encode_value(value)
+    except TypeError:
+        return None
 
 
 def write_records(path: Path, records: list[Record]) -> None:
@@ -42,7 +39,7 @@ def write_records(path: Path, records: list[Record]) -> None:
     for i, rec in enumerate(records):
         kinds: dict[str, str] = {}
         for name, value in rec.items():
-            encoded = _encode(value)
+            encoded = _encode_record_value(value)
             if encoded is None:
                 continue
             kinds[name], members[f"{i}/{name}"] = encoded
