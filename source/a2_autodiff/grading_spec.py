@@ -337,7 +337,7 @@ def _deep_case(name: str, steps: int, x0: float, factor: float) -> Case:
     return Case(
         name,
         {"kind": "deep", "steps": steps, "x0": x0, "factor": factor},
-        f"a chain of {2 * steps + 1} nodes: x * c1 * c2 * ... (each c a new leaf)",
+        f"a chain of {2 * steps + 1:,} nodes: x * c1 * c2 * ... (each c a new leaf)",
         ("grads_deep",),
     )
 
