@@ -888,18 +888,21 @@ class Dual:
 
     # ------------------------------------------------------------ your operations
     def __add__(self, other):
+        """``self + other``."""
         other = Dual.lift(other)
         ### BEGIN SOLUTION
         return Dual(self.val + other.val, self.der + other.der)
         ### END SOLUTION
 
     def __mul__(self, other):
+        """``self * other``: the product rule."""
         other = Dual.lift(other)
         ### BEGIN SOLUTION
         return Dual(self.val * other.val, self.der * other.val + self.val * other.der)
         ### END SOLUTION
 
     def __truediv__(self, other):
+        """``self / other``: the quotient rule."""
         other = Dual.lift(other)
         ### BEGIN SOLUTION
         quotient_der = (self.der * other.val - self.val * other.der) / other.val**2
@@ -913,27 +916,32 @@ class Dual:
         ### END SOLUTION
 
     def exp(self):
+        """``e ** self``."""
         ### BEGIN SOLUTION
         e = math.exp(self.val)
         return Dual(e, e * self.der)
         ### END SOLUTION
 
     def log(self):
+        """Natural logarithm (``self.val > 0``)."""
         ### BEGIN SOLUTION
         return Dual(math.log(self.val), self.der / self.val)
         ### END SOLUTION
 
     def sin(self):
+        """Sine."""
         ### BEGIN SOLUTION
         return Dual(math.sin(self.val), math.cos(self.val) * self.der)
         ### END SOLUTION
 
     def cos(self):
+        """Cosine."""
         ### BEGIN SOLUTION
         return Dual(math.cos(self.val), -math.sin(self.val) * self.der)
         ### END SOLUTION
 
     def tanh(self):
+        """Hyperbolic tangent."""
         ### BEGIN SOLUTION
         t = math.tanh(self.val)
         return Dual(t, (1.0 - t * t) * self.der)
