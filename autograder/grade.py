@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -30,7 +31,7 @@ from autograder.nbgrader_course import NbgraderError, make_course, run_nbgrader
 from autograder.notebook import RESULT_MIME
 from autograder.notebook_io import nbgrader_meta, read_notebook, write_notebook
 from autograder.report import summary_table
-from autograder.sandbox.limits import Limits
+from autograder.sandbox.limits import Limits, release_leftover_cgroups
 from autograder.spec import AssignmentSpec
 from autograder.submissions import Submission, find_submissions
 
@@ -359,6 +360,13 @@ def _grade_isolated(
             results.append(fut.result())
             bar.update(1)
         bar.close()
+    stuck = release_leftover_cgroups()
+    if stuck:
+        print(
+            f"warning: the processes of {len(stuck)} sandbox(es) did not die after SIGKILL; "
+            f"their cgroups are left in place: {', '.join(str(p) for p in stuck)}",
+            file=sys.stderr,
+        )
     return results
 
 

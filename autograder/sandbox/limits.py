@@ -4,14 +4,23 @@ Memory and file size are per-process rlimits (inherited by every child); the num
 processes uses a cgroup (``pids`` controller, v1 or v2) because ``RLIMIT_NPROC`` does not bind
 root; wall time is enforced by the driver. When no cgroup can be created, the process limit
 falls back to ``RLIMIT_NPROC`` and the run reports that isolation is reduced.
+
+Every cgroup is named ``dlf-<pid of the grading process>-<random>``. One whose processes do not
+die within a few seconds of SIGKILL (on a loaded machine, a fork storm can take longer) is kept
+on a list and removed by :func:`release_leftover_cgroups`, which the grading run calls once the
+batch is done (and again at exit). It also removes the cgroups of grading processes that died
+without cleaning up, so no run leaves processes or cgroups behind.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import re
 import resource
 import signal
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -46,6 +55,14 @@ class Limits:
     max_output_bytes: int = 16 * 1024**2
 
 
+CLOSE_WAIT_SECONDS = 5.0
+"""How long :meth:`ProcessCgroup.close` waits for killed processes before deferring removal."""
+
+_NAME = re.compile(r"^dlf-(\d+)-[0-9a-f]{12}$")
+_pending: set[Path] = set()
+_pending_lock = threading.Lock()
+
+
 def _pids_cgroup_root() -> Path | None:
     for candidate in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
         if (candidate / "cgroup.procs").exists() and os.access(candidate, os.W_OK):
@@ -70,7 +87,7 @@ class ProcessCgroup:
         root = _pids_cgroup_root()
         if root is None:
             return
-        path = root / f"dlf-{uuid.uuid4().hex[:12]}"
+        path = root / f"dlf-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         try:
             path.mkdir()
             (path / "pids.max").write_text(str(max_processes))
@@ -89,33 +106,98 @@ class ProcessCgroup:
         if self.path is not None:
             (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
-    def kill_all(self) -> None:
-        """SIGKILL every process still in the cgroup."""
-        if self.path is None:
-            return
-        for _ in range(50):
-            pids = [int(p) for p in _read(self.path / "cgroup.procs").split()]
-            if not pids:
-                return
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-
     def close(self) -> None:
-        """Kill what is left and remove the cgroup (waiting up to 5 s for the processes to go)."""
+        """Kill what is left and remove the cgroup.
+
+        Waits up to :data:`CLOSE_WAIT_SECONDS` for the killed processes to go; a cgroup that
+        still cannot be removed then is left to :func:`release_leftover_cgroups`.
+        """
         if self.path is None:
             return
-        deadline = time.monotonic() + 5.0
-        while True:
-            self.kill_all()
-            try:
-                self.path.rmdir()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
+        if not _kill_and_remove(self.path, CLOSE_WAIT_SECONDS):
+            with _pending_lock:
+                _pending.add(self.path)
         self.path = None
+
+
+def _kill_all(path: Path) -> None:
+    """SIGKILL every process listed in the cgroup at ``path`` (several rounds, for forks)."""
+    for _ in range(50):
+        pids = [int(p) for p in _read(path / "cgroup.procs").split()]
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _kill_and_remove(path: Path, wait: float) -> bool:
+    """Kill the cgroup's processes and remove it, retrying for ``wait`` seconds.
+
+    Returns
+    -------
+    bool
+        Whether the cgroup is gone.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        _kill_all(path)
+        try:
+            path.rmdir()
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_leftover_cgroups(wait: float = 30.0) -> list[Path]:
+    """Remove the cgroups whose removal was deferred, and those of dead grading processes.
+
+    Parameters
+    ----------
+    wait : float
+        Seconds to keep killing and retrying, in all.
+
+    Returns
+    -------
+    list of Path
+        The cgroups that are still there (their processes would not die in time), sorted.
+    """
+    with _pending_lock:
+        targets = set(_pending)
+    root = _pids_cgroup_root()
+    if root is not None:
+        for path in root.glob("dlf-*"):
+            match = _NAME.match(path.name)
+            owner = int(match.group(1)) if match else os.getpid()
+            if owner != os.getpid() and not _owner_alive(owner):
+                targets.add(path)
+    deadline = time.monotonic() + wait
+    left = []
+    for path in sorted(targets):
+        gone = _kill_and_remove(path, max(0.0, deadline - time.monotonic()))
+        if gone:
+            with _pending_lock:
+                _pending.discard(path)
+        else:
+            left.append(path)
+    return left
+
+
+atexit.register(release_leftover_cgroups, 10.0)
 
 
 def apply_rlimits(limits: Limits, *, nproc_fallback: bool) -> None:

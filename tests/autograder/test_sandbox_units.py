@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.judge import judge_case
+from autograder.sandbox import limits
 from autograder.sandbox.recordfile import RecordFileError, read_records, write_records
 from autograder.spec import Case, Check, Part
 
@@ -57,3 +61,71 @@ def test_hidden_case_errors_show_no_message() -> None:
     assert "ValueError" in hidden.messages[0] and "line 3" in hidden.messages[0]
     public = judge_case(part, case, record, None, hidden=False, label="c")
     assert "31415.9" in public.messages[0]
+
+
+# ------------------------------------------------------------------ the pids cgroup's life cycle
+
+
+def _cgroup_or_skip(max_processes: int = 8) -> limits.ProcessCgroup:
+    cgroup = limits.ProcessCgroup(max_processes)
+    if not cgroup.active:
+        pytest.skip("no writable pids cgroup here (needs root and the pids controller)")
+    return cgroup
+
+
+def _sleeper(cgroup: limits.ProcessCgroup) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["sleep", "60"], preexec_fn=cgroup.join)
+
+
+def test_cgroup_limits_processes_and_close_kills_and_removes() -> None:
+    cgroup = _cgroup_or_skip(max_processes=3)
+    assert cgroup.path is not None
+    path = cgroup.path
+    assert path.name.startswith(f"dlf-{os.getpid()}-")
+    sleeper = _sleeper(cgroup)
+    forker = subprocess.run(
+        ["sh", "-c", "for i in 1 2 3 4 5 6; do sleep 60 >/dev/null 2>&1 & done"],
+        preexec_fn=cgroup.join,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    # sleeper + sh + one background sleep fill the 3 slots, so sh's second fork fails
+    assert "fork" in forker.stderr.lower(), forker.stderr
+    assert int((path / "pids.current").read_text()) == 2  # sh has exited; its one sleep lives on
+    cgroup.close()
+    assert sleeper.wait(timeout=10) == -signal.SIGKILL
+    assert not path.exists()
+
+
+def test_cgroup_whose_removal_failed_is_released_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    cgroup = _cgroup_or_skip()
+    path = cgroup.path
+    assert path is not None
+    sleeper = _sleeper(cgroup)
+    monkeypatch.setattr(limits, "_kill_and_remove", lambda p, wait: False)
+    cgroup.close()  # as if the processes had not died in time
+    assert path.exists() and path in limits._pending
+    monkeypatch.undo()
+    assert limits.release_leftover_cgroups(wait=10) == []
+    assert not path.exists() and path not in limits._pending
+    assert sleeper.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_cgroup_of_a_dead_grading_process_is_released() -> None:
+    cgroup = _cgroup_or_skip()
+    assert cgroup.path is not None
+    root = cgroup.path.parent
+    cgroup.close()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan = root / f"dlf-{dead.pid}-{'0' * 12}"
+    orphan.mkdir()
+    (orphan / "pids.max").write_text("4")
+    sleeper = subprocess.Popen(
+        ["sleep", "60"], preexec_fn=lambda: (orphan / "cgroup.procs").write_text(str(os.getpid()))
+    )
+    assert limits.release_leftover_cgroups(wait=10) == []
+    assert not orphan.exists()
+    assert sleeper.wait(timeout=10) == -signal.SIGKILL
