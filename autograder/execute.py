@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
@@ -73,9 +77,14 @@ def execute(
     saved = dict(os.environ)
     os.environ.setdefault("DLF_COURSE_ROOT", str(course_root(required=False) or ""))
     os.environ.update(env or {})
+    sockets = tempfile.mkdtemp(prefix="dlf-kernel-")
+    # local (unix) sockets in a private folder rather than TCP on loopback: no other user can
+    # connect, and ipykernel does not warn on stderr about unencrypted TCP
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         client = NotebookClient(
             nb,
+            km=km,
             timeout=timeout,
             kernel_name="python3",
             allow_errors=True,
@@ -90,6 +99,10 @@ def execute(
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        if km.has_kernel:  # nbclient leaves a kernel manager it was given running
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def collect_results(nb: NotebookNode, parts: list[Part]) -> dict[str, PartResult]:

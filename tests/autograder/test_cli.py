@@ -30,6 +30,23 @@ def test_module_entry_point_runs() -> None:
     assert all(c in proc.stdout for c in COMMANDS)
 
 
+def test_check_of_the_untouched_release_reports_every_part_and_is_quiet(tmp_path: Path) -> None:
+    from autograder.course import release_dir
+
+    release = release_dir("a2_autodiff")
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "check", str(release / "a2_autodiff.ipynb")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no kernel or library chatter on a student's terminal
+    assert proc.stdout.count("[ERROR]") == 9  # the nine autograded parts, none answered yet
+    assert "NotImplementedError" in proc.stdout
+
+
 def test_unknown_assignment_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "a9_nothing", "--check"]) == 2
     err = capsys.readouterr().err
