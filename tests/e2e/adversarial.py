@@ -8,6 +8,7 @@ own part), and every other part must keep full marks.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import nbformat
@@ -133,17 +134,26 @@ ADVERSARIES = [
     Adversary(
         "cheat_read_secrets",
         ("test_l1_penalty",),
+        # {course}, {submissions} and {out} are filled in by ``build`` with the real paths of
+        # this grading run: the attack knows exactly where the secrets are on the host
         answers=_l1(
-            "    import glob, importlib\n"
+            "    import glob, importlib, os\n"
             "    try:\n"
             "        ref = importlib.import_module('solutions.a1_linear_classifiers')\n"
             "        return ref.l1_penalty(W, reg)\n"
             "    except Exception:\n"
             "        pass\n"
-            "    found = [p for pat in ('/work/**/grading_spec.py', '/**/submitted/**/*.ipynb',\n"
-            "             '/**/gradebook.csv') for p in glob.glob(pat, recursive=True)]\n"
+            "    wanted = [\n"
+            "        '{course}/source/a1_linear_classifiers/grading_spec.py',\n"
+            "        '{course}/solutions/a1_linear_classifiers/__init__.py',\n"
+            "        '{submissions}/honest.ipynb',\n"
+            "        '{out}',\n"
+            "    ]\n"
+            "    found = [p for p in wanted if os.path.exists(p)]\n"
+            "    for pattern in ('{course}/**/grading_spec.py', '{submissions}/**/*.ipynb'):\n"
+            "        found += glob.glob(pattern, recursive=True)\n"
             "    if found:\n"
-            "        raise RuntimeError('SECRETS VISIBLE: ' + found[0])\n" + WRONG_L1
+            "        raise RuntimeError('SECRETS VISIBLE: ' + ', '.join(found))\n" + WRONG_L1
         ),
     ),
     Adversary(
@@ -195,10 +205,18 @@ def _cell(nb: NotebookNode, cell_id: str) -> tuple[int, NotebookNode]:
     raise KeyError(cell_id)
 
 
-def build(reference: NotebookNode, adv: Adversary) -> NotebookNode:
-    """The reference submission with the adversary's changes."""
+def build(
+    reference: NotebookNode, adv: Adversary, places: Mapping[str, str] | None = None
+) -> NotebookNode:
+    """The reference submission with the adversary's changes.
+
+    ``places`` fills the ``{name}`` fields of an answer that names host paths (the course
+    repository, the submissions folder, the grading output folder).
+    """
     nb = copy.deepcopy(reference)
     for cell_id, source in adv.answers.items():
+        if places is not None and "{course}" in source:
+            source = source.format(**places)
         _cell(nb, cell_id)[1].source = source
     for cell_id, source in adv.insert_after.items():
         index, _ = _cell(nb, cell_id)

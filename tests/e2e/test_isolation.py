@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.checknb import check_notebook
-from autograder.course import load_spec
+from autograder.course import course_root, load_spec
 from autograder.demo import demo_submissions, reference_submission, write_submission
 from autograder.grade import grade
 from autograder.sandbox.bwrap import bwrap_path
@@ -60,15 +60,15 @@ class Canary:
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Canary]:
     folder = tmp_path_factory.mktemp("adversarial")
+    out = tmp_path_factory.mktemp("out")
+    places = {"course": str(course_root()), "submissions": str(folder), "out": str(out)}
     reference = reference_submission(A1)
     write_submission(folder, "honest", A1, reference)
     for adv in ADVERSARIES:
-        write_submission(folder, adv.name, A1, build(reference, adv))
+        write_submission(folder, adv.name, A1, build(reference, adv, places))
     canary = Canary()
     try:
-        results = grade(
-            A1, folder, tmp_path_factory.mktemp("out"), jobs=2, cell_timeout=10, progress=False
-        )
+        results = grade(A1, folder, out, jobs=2, cell_timeout=10, progress=False)
     finally:
         canary.close()
     by_student = {r.student: {p.part_id: p for p in r.parts} for r in results}
@@ -109,6 +109,19 @@ def test_no_network_and_machine_healthy(attacked) -> None:
         else []
     )
     assert cgroups == []
+
+
+def test_secrets_are_out_of_sight(attacked) -> None:
+    by_student, _, _ = attacked
+    part = by_student["cheat_read_secrets"]["test_l1_penalty"]
+    # "failed" (a wrong answer), not "error": the attack ran to the end and saw nothing
+    assert part.status == "failed", part.cases[0].messages
+    assert not any("SECRETS" in m for c in part.cases for m in c.messages)
+    # ... while every file it looked for is there on the host
+    course = course_root()
+    assert course is not None
+    assert (course / "source" / A1 / "grading_spec.py").is_file()
+    assert (course / "solutions" / A1 / "__init__.py").is_file()
 
 
 def test_faults_are_reported_with_their_cause(attacked) -> None:
