@@ -206,7 +206,12 @@ def judge_case(
     result = CaseResult(name=label, hidden=hidden, note=case.note, score=0.0)
     if "__error__" in student:
         result.status = student.get("__status__", "error")
-        raised = result.status == "error" and not student.get("__returned__", False)
+        # "__fault__": the grader's own account of what happened (the process died, ...)
+        raised = (
+            result.status == "error"
+            and not student.get("__returned__", False)
+            and not student.get("__fault__", False)
+        )
         text = str(student["__error__"])
         if hidden and raised and "__error_type__" in student:
             # the exception's message may quote a hidden input: show its type and the line only

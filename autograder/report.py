@@ -67,5 +67,5 @@ def part_html(result: PartResult) -> str:
         f'<section class="{cls}"><h3>{html.escape(result.title)} '
         f"<small>({html.escape(result.part_id)})</small>: {result.score:g} / {result.points:g} "
         f'<span class="status">{html.escape(result.status)}</span></h3>'
-        f'<ul>{"".join(items)}</ul></section>'
+        f"<ul>{''.join(items)}</ul></section>"
     )

@@ -273,13 +273,17 @@ def run_submission(
                 if status == "timeout"
                 else "the notebook's process died while this part ran (exit(), a crash, or memory)"
             )
-            records[part.id] = [{"__error__": msg, "__status__": status}] * n
+            records[part.id] = [{"__error__": msg, "__status__": status, "__fault__": True}] * n
             continue
         try:
             records[part.id] = read_records(path, n)
         except RecordFileError as exc:
             records[part.id] = [
-                {"__error__": f"your results could not be read: {exc}", "__status__": "error"}
+                {
+                    "__error__": f"your results could not be read: {exc}",
+                    "__status__": "error",
+                    "__fault__": True,
+                }
             ] * n
     return records, run
 

@@ -129,6 +129,9 @@ def test_faults_are_reported_with_their_cause(attacked) -> None:
     assert by_student["fault_uninterruptible_loop"]["test_l1_penalty"].status == "timeout"
     for student in ("fault_os_exit", "fault_sigkill_self", "fault_sys_exit", "fault_memory_20gb"):
         assert by_student[student]["test_l1_penalty"].status == "error", student
+    for student in ("fault_os_exit", "fault_sigkill_self"):
+        message = by_student[student]["test_l1_penalty"].cases[0].messages[0]
+        assert message.startswith("the notebook's process died"), message
 
 
 def test_engines_agree_on_honest_submissions(tmp_path: Path) -> None:
