@@ -247,8 +247,10 @@ score
 # - **round-off**: $f$ is only computed to a relative precision $\varepsilon$ (the machine
 #   epsilon: $1.2 \cdot 10^{-7}$ in float32, $2.2 \cdot 10^{-16}$ in float64), so the
 #   numerator carries an error of about $\varepsilon |f|$, and dividing by $2h$ gives about
-#   $\varepsilon |f| / h$; it **grows** as $h$ shrinks. Worse, for $h$ below $\varepsilon |x|$
-#   the perturbation $x + h$ rounds back to $x$ and the estimate is exactly 0.
+#   $\varepsilon |f| / h$; it **grows** as $h$ shrinks. Worse, for $h$ below about
+#   $\varepsilon |x| / 2$ the perturbation $x + h$ rounds back to $x$ (round to nearest) and the
+#   estimate is exactly 0; a little above that, $x + h$ is only a few steps of the floating-point
+#   grid away from $x$ and the estimate is coarse.
 #
 # Their sum is smallest where the two are equal, near $h \approx \varepsilon^{1/3}$, with an
 # error of about $\varepsilon^{2/3}$. The cell below measures it with your two functions on
@@ -275,7 +277,7 @@ for dtype in (np.float32, np.float64):
          for h in steps]
     )
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
+fig, ax = plt.subplots(figsize=(7, 5.2))
 for (name, errs), color in zip(step_errors.items(), ("#D55E00", "#0072B2")):
     best = int(np.argmin(errs))
     ax.loglog(steps, errs, "o-", ms=3, color=color,
@@ -291,7 +293,8 @@ ax.set_ylim(1e-12, 3.0)
 ax.set_xlabel("step h")
 ax.set_ylabel("relative error of the numerical gradient")
 ax.set_title("centred differences: truncation against round-off")
-ax.legend(loc="lower right", fontsize=9)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=9)
+fig.tight_layout()
 ax.grid(alpha=0.3, which="both")
 plt.show()
 
@@ -300,7 +303,7 @@ plt.show()
 #
 # Read the plot. Explain the V shape of each curve: which error dominates on each side of the
 # minimum, and with which slope? Why does float32 never get much below $10^{-5}$ and reach an
-# error of exactly 1 for $h$ below about $10^{-7}$, while float64 reaches about $10^{-11}$? Which
+# error of exactly 1 for $h$ below about $10^{-8}$, while float64 reaches about $10^{-11}$? Which
 # $h$ would you use for float64 gradient checks, and why is a gradient check in float32
 # unable to tell a correct gradient from a slightly wrong one? (4-8 sentences.)
 
@@ -313,9 +316,11 @@ plt.show()
 # lines with slope $-1$. The best $h$ balances the two, $h \approx \varepsilon^{1/3}$, with
 # error $\approx \varepsilon^{2/3}$ (times a factor set by $f$): about $10^{-6}$ to $10^{-5}$
 # and $10^{-11}$ in float64, but about $5 \cdot 10^{-3}$ and $10^{-5}$ in float32, since
-# $\varepsilon_{32} \approx 10^{-7}$. Below $h \approx \varepsilon_{32} |x| \approx 10^{-7}$, $x + h$ rounds back to $x$
-# in float32, both evaluations are identical, the estimate is exactly 0 and the relative error
-# exactly 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
+# $\varepsilon_{32} \approx 10^{-7}$. Below $h \approx \varepsilon_{32} |x| / 2 \approx 10^{-8}$
+# ($|x|$ is below 1 here), $x + h$ rounds back to $x$ in float32, both evaluations are
+# identical, the estimate is exactly 0 and the relative error exactly 1; between that and
+# $\varepsilon_{32} |x|$ the step spans only a few float32 numbers and the error is already
+# of order 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
 # one), where the error is about $10^{-10}$. In float32 even the best $h$ leaves an error of
 # $10^{-5}$ (and $10^{-3}$ or worse for a slightly wrong $h$), as large as the effect of a real
 # but small bug (a wrong term of relative size $10^{-4}$, a missing regulariser with a small
@@ -329,10 +334,11 @@ plt.show()
 # $x = -2$, $y = 5$, $z = -4$. Name the intermediate node $q = x + y$, so the graph has two
 # steps, $q = x + y$ and $f = q z$.
 #
-# **Forward pass** (values above the arrows): $q = -2 + 5 = 3$, $f = 3 \cdot (-4) = -12$.
+# **Forward pass** (the values, written above the arrows in the lecture's figure; Part 5 draws
+# this graph with your engine): $q = -2 + 5 = 3$, $f = 3 \cdot (-4) = -12$.
 #
-# **Backward pass** (gradients below the arrows), from the output back, each step multiplying
-# the gradient arriving from above (*upstream*) by the node's local derivative:
+# **Backward pass** (the gradients, written below the arrows), from the output back, each step
+# multiplying the gradient arriving from above (*upstream*) by the node's local derivative:
 #
 # | node | local derivatives | gradient |
 # |---|---|---|
@@ -401,8 +407,9 @@ score
 # $$\frac{\partial \ell}{\partial x} = (p - 1)\, w \approx (-0.3775, -0.3775, 0.5663).$$
 # The dot product is a sum of products, so the two patterns above apply again: the sum
 # distributes $d\ell/ds$ to every product, each product swaps it onto the other factor. The
-# gradient $(p - 1) x$ has a meaning: it pushes $w$ along $x$, to raise $p$, and it vanishes as
-# $p \to 1$.
+# gradient $(p - 1) x$ has a meaning: since $p - 1 < 0$, a gradient-descent step
+# $-\eta\,(p - 1)\, x$ moves $w$ along $x$, which raises $w \cdot x$ and so $p$; and the
+# gradient vanishes as $p \to 1$.
 #
 # **Your task.** Write `logistic_loss_graph(w, x)` for vectors of any length $D$, node by node
 # (`math.exp`, `math.log` and `np.dot` are enough). Return the loss and a dict with the two
@@ -668,8 +675,10 @@ print("the product a * a:", b.parents[0].parents, b.parents[0].local_grads)
 #   `(node, True)` back, then push `(parent, False)` for each parent not visited yet.
 #
 # Mark a node visited when you **expand** it, not when you push it: a node pushed early may be
-# reached again through a longer path, and must then be finished after that path. Graphs in
-# the tests have more than 100 000 nodes, so membership tests must be fast: a `set`, not a list.
+# reached again through another path, and must then be finished inside that path, before the
+# node that reached it (in the post-order every node comes after all its parents). Graphs in
+# the tests have up to about 100 000 nodes, so membership tests must be fast: a `set`, not a
+# list.
 #
 # **Your task.** Write `topological_order(root)`, then `backward(root)`. The class above calls
 # them (`root.topological_order()`, `root.backward()`), so nothing needs re-running after a
@@ -1058,6 +1067,10 @@ score
 # %% nbgrader={"grade": false, "grade_id": "jacobian_reverse", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def jacobian_reverse(f, x):
     """Jacobian of ``f`` at ``x`` by reverse mode: one backward pass per output.
+
+    For each output ``out`` of ``f``: set the ``grad`` of every node to 0, call
+    ``out.backward()`` (the method: the cost plot below counts its calls) and read row ``i``
+    from the inputs' ``grad``.
 
     Parameters
     ----------
