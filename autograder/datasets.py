@@ -41,7 +41,7 @@ def _digits(bias: bool) -> dict[str, NDArray[Any]]:
     return out
 
 
-def load_digits_split(*, bias: bool = False) -> dict[str, NDArray[Any]]:
+def load_digits_split(*, bias: bool = False, include_test: bool = False) -> dict[str, NDArray[Any]]:
     """The course's fixed split of scikit-learn's digits, centred by the training mean.
 
     Pixels are scaled to ``[0, 1]`` and the training split's mean image is subtracted.
@@ -50,14 +50,22 @@ def load_digits_split(*, bias: bool = False) -> dict[str, NDArray[Any]]:
     ----------
     bias : bool, default False
         Append a last column of ones (the bias trick).
+    include_test : bool, default False
+        Also return the held-out test split. Only the grader asks for it: the notebooks train on
+        ``X_train``, tune on ``X_val`` and are scored on ``X_test`` without ever seeing it.
+        (The images are scikit-learn's public copy, so this keeps honest work honest; it cannot
+        stop a student who goes looking for them.)
 
     Returns
     -------
     dict
-        ``X_train`` (1000, 64[+1]), ``y_train`` (1000,), ``X_val`` (397, ...), ``y_val``,
-        ``X_test`` (400, ...), ``y_test`` and ``mean_image`` (64,). Fresh copies each call.
+        ``X_train`` (1000, 64[+1]), ``y_train`` (1000,), ``X_val`` (397, ...), ``y_val`` and
+        ``mean_image`` (64,); with ``include_test``, also ``X_test`` (400, ...) and ``y_test``.
+        Fresh copies each call.
     """
-    return {k: v.copy() for k, v in _digits(bias).items()}
+    return {
+        k: v.copy() for k, v in _digits(bias).items() if include_test or not k.endswith("_test")
+    }
 
 
 def xor_points() -> tuple[NDArray[np.float64], NDArray[np.int64]]:

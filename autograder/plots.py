@@ -126,6 +126,8 @@ def decision_regions(
     padding: float = 0.5,
     title: str | None = None,
     alpha: float = 0.25,
+    xlabel: str = "$x_1$",
+    ylabel: str = "$x_2$",
 ) -> Axes:
     """Shade the plane by the class a classifier predicts, and scatter the data on top.
 
@@ -148,6 +150,8 @@ def decision_regions(
         Axes title.
     alpha : float, default 0.25
         Opacity of the shaded regions.
+    xlabel, ylabel : str
+        Axis labels (the two input features by default).
 
     Returns
     -------
@@ -200,6 +204,8 @@ def decision_regions(
             )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize="small")
     if title:
         ax.set_title(title)

@@ -107,7 +107,7 @@ def probe_trained_accuracy(
         )
     W = to_plain(namespace[name], f"`{name}`")
     split = str(args.get("split", part.options.get("split", "val")))
-    data = load_digits_split(bias=True)
+    data = load_digits_split(bias=True, include_test=True)
     X, y = data[f"X_{split}"], data[f"y_{split}"]
     if not isinstance(W, np.ndarray) or W.shape != (X.shape[1], 10):
         shape = getattr(W, "shape", None)

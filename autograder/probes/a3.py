@@ -14,6 +14,7 @@ invalid value or a division by zero record ``no_overflow = False``.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -309,7 +310,7 @@ def probe_model_accuracy(namespace: Mapping[str, Any], part: Part, args: dict[st
     if "X" in args:
         X, y = args["X"], args["y"]
     else:
-        data = load_digits_split()
+        data = load_digits_split(include_test=True)
         X, y = data[f"X_{args['split']}"], data[f"y_{args['split']}"]
     pred = to_plain(predict(X.copy()), f"{name}.predict(X)")
     pred = np.asarray(pred)
@@ -323,4 +324,13 @@ def probe_model_accuracy(namespace: Mapping[str, Any], part: Part, args: dict[st
     rec: Record = {"accuracy": float(np.mean(pred == y))}
     if "split" in args:
         rec[f"accuracy_{args['split']}"] = rec["accuracy"]
+    rec["has_hidden_layer"] = _weight_matrices(model) >= 2
     return rec
+
+
+def _weight_matrices(model: Any) -> int:
+    """How many weight matrices ``W1, W2, ...`` the model's ``params`` dict holds (0 if none)."""
+    params = getattr(model, "params", None)
+    if not isinstance(params, dict):
+        return 0
+    return sum(1 for k in params if isinstance(k, str) and re.fullmatch(r"W\d+", k))

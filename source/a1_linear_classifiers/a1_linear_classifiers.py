@@ -94,9 +94,9 @@ def timed(fn, *args):
 # so every feature is centred. We load it with `bias=True`, which appends a constant feature 1 to
 # every image (the bias trick of Part 1), so each row has 65 entries: 64 pixels, then the 1.
 #
-# The split is fixed: 1000 training, 397 validation and 400 test images. You train on `X_train`,
-# choose hyper-parameters on `X_val`, and **never touch `X_test`**: the grader measures your final
-# classifier on held-out data.
+# The split is fixed: 1000 training, 397 validation and 400 test images. You train on `X_train`
+# and choose hyper-parameters on `X_val`. The 400 test images are not loaded here: the grader
+# measures your final classifier on them, as held-out data it has never been tuned on.
 
 # %%
 digits = datasets.load_digits_split(bias=True)
@@ -347,7 +347,8 @@ plt.show()
 # ### The gradient
 #
 # Each term with a **positive** margin $m_{ij} = s_{ij} - s_{iy_i} + \Delta > 0$ contributes
-# $s_{ij} - s_{iy_i}$ to $L_i$, and since $s_{ij} = x_i^\top w_j$:
+# $s_{ij} - s_{iy_i} + \Delta$ to $L_i$ (the constant $\Delta$ does not change the derivative),
+# and since $s_{ij} = x_i^\top w_j$:
 # $$\frac{\partial L_i}{\partial w_j} = x_i \;\;(j \ne y_i,\ m_{ij} > 0), \qquad
 # \frac{\partial L_i}{\partial w_{y_i}} = -\,\bigl|\{j \ne y_i : m_{ij} > 0\}\bigr|\; x_i .$$
 # Terms with $m_{ij} < 0$ contribute nothing. At $m_{ij} = 0$ exactly the hinge has a kink and
@@ -709,8 +710,9 @@ score
 # 2. The lecture's cat image: about 2.04 (computed above by hand, from the softmax).
 # 3. One sample with scores $(1000, 0)$ whose correct class is the second one:
 #    $L = -0 + \log(e^{1000} + e^{0}) = 1000$ up to $e^{-1000}$. A loss computed as
-#    $-\log(\text{softmax})$ gives `inf` here. The visible tests above use moderate scores, but
-#    the hidden ones include very large scores: make sure this line prints 1000 for both versions.
+#    $-\log(\text{softmax})$ gives `inf` here. The visible case `large` above already has scores
+#    near 2000, and the hidden cases go further: make sure this line prints 1000 for both
+#    versions.
 #
 # The last line compares the naive and vectorized versions on digits.
 
@@ -835,8 +837,8 @@ for pen, name in ((l1_penalty, "L1"), (l2_penalty, "L2")):
     value = np.array([pen(np.array([v]), 1.0)[0] for v in w_line])
     axes[0].plot(w_line, value, label=name)
     axes[1].plot(w_line, pen(w_line, 1.0)[1], label=name)
-axes[0].set(title="penalty of one weight (reg = 1)", xlabel="w")
-axes[1].set(title="its gradient", xlabel="w")
+axes[0].set(title="penalty of one weight (reg = 1)", xlabel="w", ylabel="penalty")
+axes[1].set(title="its gradient", xlabel="w", ylabel="gradient")
 for ax in axes:
     ax.grid(alpha=0.3)
     ax.legend()
@@ -904,9 +906,9 @@ print(result.message())
 # %% [markdown]
 # ### Written answer: gradient checks at a kink
 #
-# Explain why the check above fails even though `svm_loss_vectorized` is correct. Where does the
-# value 1 reported at entry $[1, 1]$ come from? When can this happen in practice, and how should a
-# gradient check be set up to avoid it? (3-6 sentences.)
+# Explain why the check above fails even though `svm_loss_vectorized` is correct. Where do the
+# values reported (such as $\pm 1.5$ and $\pm 1$) come from? When can this happen in practice, and
+# how should a gradient check be set up to avoid it? (3-6 sentences.)
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_kink", "locked": false, "points": 4, "schema_version": 3, "solution": true, "task": false}
 # The hinge $\max(0, m)$ is not differentiable at $m = 0$: its slope is 0 on the left and 1 on the
@@ -914,7 +916,9 @@ print(result.message())
 # difference evaluates the loss at $W \pm hE$, i.e. on **both** sides of the kink. Moving
 # $W_{11}$ by $\pm h$ changes the car score by $\pm 2h$ (the input feature is 2), so the margin
 # becomes $+2h$ (loss $2h$) or $-2h$ (loss 0), and the estimate is $(2h - 0)/2h = 1$, the
-# average of the two one-sided slopes $0$ and $2$. Neither number is "the" derivative: none
+# average of the two one-sided slopes $0$ and $2$. Every entry of the car's column does the same,
+# $x_k / 2$ ($1.5$, $1$, $-0.75$), and of the cat's column with the opposite sign, $-x_k / 2$
+# ($-1.5$, $-1$, $0.75$), which is what the report lists. Neither number is "the" derivative: none
 # exists at the kink, so the disagreement says nothing about the code. It happens whenever some
 # margin (or a ReLU input, or an $|w|$ in L1) lies within $h$ of zero, which is rare for random
 # real-valued data but common for small integer or symmetric inputs, or weights initialised to
@@ -1122,8 +1126,10 @@ plt.show()
 # of the runs. Each run should take a fraction of a second; keep the search small (the grid
 # below is enough) so that the notebook stays fast.
 #
-# **Target:** a validation accuracy of at least **0.92** earns full credit; partial credit
-# starts at 0.80. A well-tuned linear classifier reaches about 0.93 here.
+# **Target:** an accuracy of at least **0.92** earns full credit; partial credit starts at 0.80.
+# The grader measures `best_W` on the validation split (the visible test) and on the 400 held-out
+# test images (hidden), each for half of the points, with the same thresholds. A well-tuned linear
+# classifier reaches about 0.93 here.
 
 # %% nbgrader={"grade": false, "grade_id": "tune_softmax", "locked": false, "schema_version": 3, "solution": true, "task": false}
 learning_rates = [0.1, 0.5, 1.0]
@@ -1162,9 +1168,10 @@ score
 # The loss curve of the best run, and each class's weight column (without the bias row) drawn as
 # an 8x8 image. A pixel's weight says how much ink at that pixel (compared with the mean image)
 # raises (red) or lowers (blue) the class's score: each column is a **template** that the
-# classifier matches against the image with a dot product. Look at the 0 (a red ring around a
-# blue centre, where a 0 has no ink) or the 7 (red along the top, blue in the lower middle and on
-# the left, where a 7 has no ink). The templates are noisy and partial: one template per class has to
+# classifier matches against the image with a dot product. Each template is coloured on its own
+# scale (its largest weight is full red or blue), so compare shapes, not colour strength across
+# digits. The 0 typically shows a red ring around a blue centre (where a 0 has no ink) and the 7
+# red along the top with blue in the lower middle and on the left; your run may differ a little. The templates are noisy and partial: one template per class has to
 # cover every way of writing that digit while telling it apart from the nine others, which is
 # exactly the limit of a linear classifier that hidden layers (assignment 3) remove.
 

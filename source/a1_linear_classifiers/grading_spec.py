@@ -71,7 +71,7 @@ def _loss_part(name: str, points: float, title: str, *, hinge: bool) -> Part:
             )
         else:
             cases.append(
-                Case("large", _linear_case(15, 5, 4, 3, 0.0, scale=30.0), "scores in the hundreds")
+                Case("large", _linear_case(15, 5, 4, 3, 0.0, scale=30.0), "scores up to about 2000")
             )
         return cases
 
@@ -354,7 +354,7 @@ PARTS = (
         ("best_W",),
         10,
         "trained_accuracy",
-        (Check("at_least", "accuracy", threshold=0.92, floor=0.80, label="validation accuracy"),),
+        (Check("at_least", "accuracy", threshold=0.92, floor=0.80, label="accuracy"),),
         public_cases=lambda: [Case("validation", {"split": "val"}, "the validation split")],
         hidden_cases=lambda: [Case("test", {"split": "test"}, "a held-out test split")],
         options={"variable": "best_W"},

@@ -371,7 +371,8 @@ J_big = None  # free the 34 MB
 # Both **saturate**: once $|x|$ is a few units, the output is pinned near its bound and the
 # derivative is nearly 0 ($\sigma'(10) \approx 4.5 \cdot 10^{-5}$). A saturated unit passes
 # almost no gradient back, and a stack of sigmoid layers multiplies factors of at most $1/4$:
-# after ten layers at most $10^{-6}$ is left. This **vanishing gradient** is why sigmoid and tanh
+# after ten layers the activations' factors alone leave at most $10^{-6}$ (the weights multiply
+# in too, and only weights larger than 4 could make up for it). This **vanishing gradient** is why sigmoid and tanh
 # went out of fashion for hidden layers. tanh is at least zero-centred, which helps the next
 # layer; the sigmoid survives as an **output** function, where a probability in $(0, 1)$ is
 # wanted.
@@ -478,7 +479,8 @@ score
 
 # %% [markdown]
 # Saturation in numbers: the sigmoid's local slope at a few inputs, and the largest factor that
-# $k$ stacked sigmoid layers can leave of a gradient.
+# the activation derivatives of $k$ stacked sigmoid layers can leave of a gradient (weights
+# aside).
 
 # %%
 x_sat = np.array([0.0, 2.0, 5.0, 10.0, 20.0])
@@ -791,7 +793,8 @@ plt.show()
 # quarter through and tanh's slope collapses beyond $|x| \approx 2$; ReLU passes everything on
 # the right and nothing on the left; leaky ReLU keeps a sliver on the left (too thin to see at
 # this scale: 0.01); ELU's slope fades smoothly to 0 on the left; GELU and SiLU even exceed 1
-# just right of 0 and go slightly negative on the left.
+# on the right (GELU from $x \approx 0.75$, peaking near 1.13; SiLU from $x \approx 1.3$,
+# peaking near 1.10) and go slightly negative on the left.
 
 # %% [markdown]
 # ### Written answer: dead ReLUs
@@ -1517,10 +1520,12 @@ print("h1 - 2 h2 =", h_xor @ np.array([1.0, -2.0]), " XOR =", y_xor)
 # networks like this one are sensitive to their initialisation: a `weight_scale` around 1, a
 # learning rate around 0.5 and a few hundred full-batch epochs work well. The test calls
 # `xor_model.predict` on the four points (and on the same points in another order) and needs all
-# of them right for full credit.
+# of them right for full credit. Store what `train` returns in `xor_history`: the plot below
+# draws its `"loss"`.
 
 # %% nbgrader={"grade": false, "grade_id": "train_xor", "locked": false, "schema_version": 3, "solution": true, "task": false}
 xor_model = None
+xor_history = None
 ### BEGIN SOLUTION
 xor_rng = np.random.default_rng(1)
 xor_model = MLP([2, 4, 2], "tanh", xor_rng, weight_scale=1.0)
@@ -1564,9 +1569,10 @@ plt.show()
 # steps to build the curve from.
 #
 # Below, networks with one hidden layer of 1 to 32 tanh units are fitted to $\sin x$ on
-# $[-\pi, \pi]$ with the mean squared error (1500 full-batch steps with momentum each). Note the
-# gap between 1 unit (one step cannot make a hump) and 2 units, and the steady improvement
-# after.
+# $[-\pi, \pi]$ with the mean squared error (1500 full-batch steps with momentum each). One
+# unit makes a single step and cannot make both the hump and the dip of the sine; from there the
+# error keeps falling steadily as the width grows (right panel: a factor of 3 to 5 per doubling
+# up to 8 units here).
 
 # %%
 x_sine = np.linspace(-np.pi, np.pi, 60)[:, None]
@@ -1597,15 +1603,17 @@ plt.show()
 # A linear softmax classifier reached about 0.93 validation accuracy there; a hidden layer does
 # better.
 #
-# **Your task.** Train `digits_model`, an `MLP` with input size 64 and 10 softmax outputs, on
-# `X_train` (choose its settings with `X_val`; train on `X_val` too if you like, once you have
-# chosen). Store the per-step history in `digits_history` (what `train` returns) for the plots.
+# **Your task.** Train `digits_model`, an `MLP` with input size 64, **at least one hidden
+# layer** and 10 softmax outputs, on `X_train`, choosing its settings with `X_val` (do not train
+# on `X_val`: its accuracy is graded). Pass `X_val=X_val, y_val=y_val` to `train` and store what
+# it returns in `digits_history`: the plots below draw its loss and both accuracy curves.
 #
 # **Targets:** a **validation accuracy of at least 0.93** earns full credit on the visible case,
 # with partial credit from 0.85. The grader also measures `digits_model` on a **held-out test
 # split** that this notebook never loads: there, **0.96** earns full credit, again with partial
 # credit from 0.85. (The held-out images are easier on average than the validation ones, which
-# is why the bar is higher; a tuned linear classifier gets about 0.93 and 0.975.) Keep the
+# is why the bar is higher; a tuned linear classifier gets about 0.93 and 0.975, which is why
+# the grader also checks that `digits_model` has a hidden layer.) Keep the
 # training under about 5 seconds: one hidden layer of 128 ReLU units with `reg=1e-3`, `lr=0.1`,
 # `batch_size=32` and 40 epochs reaches about 0.945 and 0.98 in about a second.
 

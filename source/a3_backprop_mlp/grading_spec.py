@@ -959,12 +959,30 @@ PARTS = (
                 floor=0.85,
                 label="held-out test accuracy of digits_model",
             ),
+            Check(
+                "true",
+                "has_hidden_layer",
+                label=(
+                    "digits_model is an MLP with a hidden layer (params W1 and W2 at least): "
+                    "a linear classifier is assignment 1's answer, not this part's"
+                ),
+            ),
         ),
         public_cases=lambda: [
-            Case("validation", {"split": "val"}, "the validation split", ("accuracy_val",))
+            Case(
+                "validation",
+                {"split": "val"},
+                "the validation split",
+                ("accuracy_val", "has_hidden_layer"),
+            )
         ],
         hidden_cases=lambda: [
-            Case("test", {"split": "test"}, "a held-out test split", ("accuracy_test",))
+            Case(
+                "test",
+                {"split": "test"},
+                "a held-out test split",
+                ("accuracy_test", "has_hidden_layer"),
+            )
         ],
         options={"variable": "digits_model"},
     ),
