@@ -122,6 +122,7 @@ def _sigmoid_tanh() -> Part:
         _act_case("tanh", "tanh", 302, (3, 6), "tanh, x of shape (3, 6)"),
         _act_case("sigmoid_large", "sigmoid", 303, (3, 4), "sigmoid, |x| up to 1000", kind="large"),
         _act_case("tanh_large", "tanh", 304, (2, 5), "tanh, |x| up to 1000", kind="large"),
+        _act_case("sigmoid_f32", "sigmoid", 305, (3, 4), "sigmoid, float32", kind="f32"),
     ]
     hidden = [
         _act_case("h_sigmoid_3d", "sigmoid", 1301, (2, 3, 4), "sigmoid, a 3-D input"),
@@ -178,6 +179,7 @@ def _relu_leaky() -> Part:
             kind="zeros",
             alpha=0.1,
         ),
+        _act_case("relu_f32", "relu", 316, (4, 3), "ReLU, float32", kind="f32"),
     ]
     hidden = [
         _act_case("h_relu_3d", "relu", 1311, (2, 2, 5), "ReLU, a 3-D input"),
@@ -221,6 +223,7 @@ def _smooth() -> Part:
         _act_case("silu", "silu", 323, (5, 3), "SiLU / swish"),
         _act_case("elu_large", "elu", 324, (3, 4), "ELU, |x| up to 1000", kind="large"),
         _act_case("silu_large", "silu", 325, (3, 4), "SiLU, |x| up to 1000", kind="large"),
+        _act_case("gelu_f32", "gelu", 326, (3, 5), "GELU, float32", kind="f32"),
     ]
     hidden = [
         _act_case("h_elu_alpha", "elu", 1321, (4, 3), "ELU, alpha = 0.5", alpha=0.5),
@@ -252,6 +255,7 @@ def _softmax() -> Part:
         _act_case("small", "softmax", 331, (4, 3), "x of shape (4, 3)"),
         _act_case("three_d", "softmax", 332, (2, 3, 4), "x of shape (2, 3, 4): over the last axis"),
         _act_case("large", "softmax", 333, (3, 4), "scores up to 1000 in size", kind="large"),
+        _act_case("f32", "softmax", 334, (2, 5), "float32", kind="f32"),
     ]
     hidden = [
         _act_case("h_wide", "softmax", 1331, (2, 10), "ten classes", scale=3.0),
@@ -295,6 +299,7 @@ def _affine_public() -> list[Case]:
     return [
         _affine_case("flat", 341, (3, 4), 5, "x of shape (3, 4), M = 5"),
         _affine_case("images", 342, (4, 2, 3), 5, "x of shape (4, 2, 3): flattened to D = 6"),
+        _affine_case("f32", 343, (3, 2, 2), 3, "float32", f32=True),
     ]
 
 
