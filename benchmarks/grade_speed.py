@@ -1,9 +1,10 @@
 """Time ``autograder grade`` against plain serial ``nbgrader autograde`` on the same submissions.
 
 Makes N demo submissions of a1 (a mix of the reference, the mistaken and the untouched one),
-grades them (1) with ``autograder grade --jobs J`` and (2) with one plain ``nbgrader autograde``
-over a course folder holding all of them (nbgrader grades serially), then compares the per-part
-scores, which must be equal, and prints the times.
+grades them (1) with ``autograder grade --jobs J`` (the isolated engine, the default), (2) with
+``--engine nbclient`` (the tests run in the notebook's kernel, not isolated) and (3) with one plain
+``nbgrader autograde`` over a course folder holding all of them (nbgrader grades serially), then
+compares the per-part scores, which must be equal, and prints the times.
 
 Run: ``.venv/bin/python benchmarks/grade_speed.py [--students 20] [--jobs 2]``
 """
@@ -73,27 +74,38 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         make_submissions(work / "subs", args.students)
-        start = time.perf_counter()
-        results = grade(A1, work / "subs", work / "out", jobs=args.jobs, progress=False)
-        ours = time.perf_counter() - start
-        ours_scores = {(r.student, p.part_id): p.score for r in results for p in r.parts}
+        seconds: dict[str, float] = {}
+        scores: dict[str, dict[tuple[str, str], float]] = {}
+        for engine in ("isolated", "nbclient"):
+            start = time.perf_counter()
+            results = grade(
+                A1, work / "subs", work / engine, jobs=args.jobs, progress=False, engine=engine
+            )
+            seconds[engine] = time.perf_counter() - start
+            scores[engine] = {(r.student, p.part_id): p.score for r in results for p in r.parts}
         theirs, nb_scores = nbgrader_serial(work / "subs", work)
+    ours = seconds["isolated"]
     diff = {
-        k: (ours_scores[k], nb_scores[k])
+        k: (scores["isolated"][k], scores["nbclient"][k], nb_scores[k])
         for k in nb_scores
-        if abs(ours_scores[k] - nb_scores[k]) > 1e-6
+        if max(abs(scores[e][k] - nb_scores[k]) for e in scores) > 1e-6
     }
     print("| grader | submissions | wall time (s) | per submission (s) |")
     print("|---|---|---|---|")
     n = args.students
-    print(f"| autograder grade --jobs {args.jobs} | {n} | {ours:.1f} | {ours / n:.2f} |")
+    for engine, label in (("isolated", "sandboxed, the default"), ("nbclient", "not isolated")):
+        t = seconds[engine]
+        print(
+            f"| autograder grade --engine {engine} --jobs {args.jobs} ({label}) | {n} | "
+            f"{t:.1f} | {t / n:.2f} |"
+        )
     print(f"| nbgrader autograde (serial) | {n} | {theirs:.1f} | {theirs / n:.2f} |")
     print(
-        f"speed-up: {theirs / ours:.2f}x; "
-        f"per-part scores equal: {not diff} ({len(nb_scores)} compared)"
+        f"speed-up of the default over nbgrader: {theirs / ours:.2f}x; per-part scores equal "
+        f"across the three: {not diff} ({len(nb_scores)} compared)"
     )
-    for key, (a, b) in sorted(diff.items()):
-        print(f"  DIFFERENT {key}: autograder {a}, nbgrader {b}")
+    for key, (a, b, c) in sorted(diff.items()):
+        print(f"  DIFFERENT {key}: isolated {a}, nbclient {b}, nbgrader {c}")
 
 
 if __name__ == "__main__":
