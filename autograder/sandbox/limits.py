@@ -154,12 +154,13 @@ def _kill_and_remove(path: Path, wait: float) -> bool:
 
 
 def _owner_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 checks without sending anything)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # it exists but belongs to another user
+        pass
     return True
 
 

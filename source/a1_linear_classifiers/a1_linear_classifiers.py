@@ -916,9 +916,10 @@ print(result.message())
 # difference evaluates the loss at $W \pm hE$, i.e. on **both** sides of the kink. Moving
 # $W_{11}$ by $\pm h$ changes the car score by $\pm 2h$ (the input feature is 2), so the margin
 # becomes $+2h$ (loss $2h$) or $-2h$ (loss 0), and the estimate is $(2h - 0)/2h = 1$, the
-# average of the two one-sided slopes $0$ and $2$. Every entry of the car's column does the same,
-# $x_k / 2$ ($1.5$, $1$, $-0.75$), and of the cat's column with the opposite sign, $-x_k / 2$
-# ($-1.5$, $-1$, $0.75$), which is what the report lists. Neither number is "the" derivative: none
+# average of the two one-sided slopes $0$ and $2$. Every entry $W_{k1}$ of the car's column does
+# the same with its own input feature $x_k$: the estimate is $x_k / 2$ ($1.5$, $1$, $-0.75$ for
+# $x = (3, 2, -1.5)$), and every entry of the cat's column gives $-x_k / 2$ ($-1.5$, $-1$,
+# $0.75$), which is what the report lists. Neither number is "the" derivative: none
 # exists at the kink, so the disagreement says nothing about the code. It happens whenever some
 # margin (or a ReLU input, or an $|w|$ in L1) lies within $h$ of zero, which is rare for random
 # real-valued data but common for small integer or symmetric inputs, or weights initialised to
@@ -1171,7 +1172,8 @@ score
 # classifier matches against the image with a dot product. Each template is coloured on its own
 # scale (its largest weight is full red or blue), so compare shapes, not colour strength across
 # digits. The 0 typically shows a red ring around a blue centre (where a 0 has no ink) and the 7
-# red along the top with blue in the lower middle and on the left; your run may differ a little. The templates are noisy and partial: one template per class has to
+# red along the top with blue in the lower middle and on the left; your run may differ a little.
+# The templates are noisy and partial: one template per class has to
 # cover every way of writing that digit while telling it apart from the nine others, which is
 # exactly the limit of a linear classifier that hidden layers (assignment 3) remove.
 

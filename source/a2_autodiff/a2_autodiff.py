@@ -408,7 +408,7 @@ score
 # The dot product is a sum of products, so the two patterns above apply again: the sum
 # distributes $d\ell/ds$ to every product, each product swaps it onto the other factor. The
 # gradient $(p - 1) x$ has a meaning: since $p - 1 < 0$, a gradient-descent step
-# $-\eta\,(p - 1)\, x$ moves $w$ along $x$, which raises $w \cdot x$ and so $p$; and the
+# $-\eta\,(p - 1)\, x$ (with a learning rate $\eta > 0$) moves $w$ along $x$, which raises $w \cdot x$ and so $p$; and the
 # gradient vanishes as $p \to 1$.
 #
 # **Your task.** Write `logistic_loss_graph(w, x)` for vectors of any length $D$, node by node

@@ -372,7 +372,8 @@ J_big = None  # free the 34 MB
 # derivative is nearly 0 ($\sigma'(10) \approx 4.5 \cdot 10^{-5}$). A saturated unit passes
 # almost no gradient back, and a stack of sigmoid layers multiplies factors of at most $1/4$:
 # after ten layers the activations' factors alone leave at most $10^{-6}$ (the weights multiply
-# in too, and only weights larger than 4 could make up for it). This **vanishing gradient** is why sigmoid and tanh
+# in too, and only weights larger than 4 could make up for it). This **vanishing gradient** is
+# why sigmoid and tanh
 # went out of fashion for hidden layers. tanh is at least zero-centred, which helps the next
 # layer; the sigmoid survives as an **output** function, where a probability in $(0, 1)$ is
 # wanted.

@@ -29,6 +29,7 @@ class Adversary:
     answers: dict[str, str] = field(default_factory=dict)  # answer cell id -> new source
     insert_after: dict[str, str] = field(default_factory=dict)  # cell id -> new cell source
     edit: str = ""  # a named structural edit of the notebook (see ``build``)
+    names_host_paths: bool = False  # answers hold {course}, {submissions}, {out} fields
 
 
 def _l1(body: str) -> dict[str, str]:
@@ -155,6 +156,7 @@ ADVERSARIES = [
             "    if found:\n"
             "        raise RuntimeError('SECRETS VISIBLE: ' + ', '.join(found))\n" + WRONG_L1
         ),
+        names_host_paths=True,
     ),
     Adversary(
         "cheat_network",
@@ -210,13 +212,16 @@ def build(
 ) -> NotebookNode:
     """The reference submission with the adversary's changes.
 
-    ``places`` fills the ``{name}`` fields of an answer that names host paths (the course
-    repository, the submissions folder, the grading output folder).
+    ``places`` fills the ``{name}`` fields of the answers of an adversary that names host paths
+    (keys ``course``, ``submissions`` and ``out``: the course repository, the submissions folder,
+    the grading output folder); such an adversary cannot be built without them.
     """
+    if adv.names_host_paths and places is None:
+        raise ValueError(f"{adv.name} names host paths: pass them as places")
     nb = copy.deepcopy(reference)
     for cell_id, source in adv.answers.items():
-        if places is not None and "{course}" in source:
-            source = source.format(**places)
+        if adv.names_host_paths:
+            source = source.format(**(places or {}))
         _cell(nb, cell_id)[1].source = source
     for cell_id, source in adv.insert_after.items():
         index, _ = _cell(nb, cell_id)
