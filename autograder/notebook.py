@@ -27,7 +27,7 @@ from typing import Any
 
 from autograder.casefile import CaseFile
 from autograder.judge import PartResult, judge_part
-from autograder.probes import run_probe
+from autograder.probes import measure_record, run_probe
 from autograder.records import Record
 from autograder.report import part_text
 from autograder.spec import Case, Part
@@ -119,7 +119,10 @@ class Grader:
             Include the hidden cases (needs the course repository and ``solutions``).
         """
         part, cases, refs = self._with_hidden(part_id) if hidden else self._public(part_id)
-        records = [run_probe(namespace, part, case.args) for case, _ in cases]
+        records = [
+            measure_record(part, case.args, run_probe(namespace, part, case.args))
+            for case, _ in cases
+        ]
         return judge_part(part, cases, records, refs)
 
     def check(self, part_id: str, namespace: Mapping[str, Any], *, hidden: bool = False) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from autograder.probes import run_probe
+from autograder.probes import measure_record, run_probe
 from autograder.records import Record
 from autograder.spec import AssignmentSpec, Case, Part
 
@@ -42,7 +42,7 @@ def reference_records(spec: AssignmentSpec, part: Part, cases: list[Case]) -> li
     namespace = reference_namespace(spec)
     out: list[Record | None] = []
     for case in cases:
-        rec = run_probe(namespace, part, case.args)
+        rec = measure_record(part, case.args, run_probe(namespace, part, case.args))
         if "__error__" in rec:
             raise ReferenceFailedError(
                 f"reference failed on {part.id}/{case.name}: {rec['__error__']}"

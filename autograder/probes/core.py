@@ -23,6 +23,8 @@ from autograder.spec import Part
 
 ProbeFn = Callable[[Mapping[str, Any], Part, dict[str, Any]], Record]
 PROBES: dict[str, ProbeFn] = {}
+MeasureFn = Callable[[Record, Mapping[str, Any], Part], Record]
+MEASURES: dict[str, MeasureFn] = {}
 
 MAX_ENTRYWISE = 400  # above this many entries a gradient is checked along random directions
 
@@ -37,6 +39,59 @@ def register(name: str) -> Callable[[ProbeFn], ProbeFn]:
         return fn
 
     return deco
+
+
+def register_measure(name: str) -> Callable[[MeasureFn], MeasureFn]:
+    """Register the trusted-side measure of the probe ``name`` (decorator).
+
+    A probe runs where the student's code runs (a sandbox, possibly hostile) and only records
+    what the student's functions returned. Its measure runs on the trusted side, after the
+    record has crossed back: ``measure(record, args, part) -> record`` derives every quantity a
+    check scores (accuracy on held-out data, statistics, replays, comparisons with the inputs)
+    from the raw values and the trusted side's own copy ``args`` of the case's inputs.
+    """
+
+    def deco(fn: MeasureFn) -> MeasureFn:
+        if name in MEASURES:
+            raise ValueError(f"measure {name!r} registered twice")
+        MEASURES[name] = fn
+        return fn
+
+    return deco
+
+
+def measure_record(part: Part, args: Mapping[str, Any], record: Record) -> Record:
+    """Apply the part's measure (trusted side) to a raw probe record.
+
+    A record that already failed is returned as it is. Values the measure cannot use (a forged
+    or malformed record: wrong shapes, missing keys, wrong types) make the case an error, never
+    a crash of the grader and never a pass.
+
+    Parameters
+    ----------
+    part : Part
+    args : mapping
+        The trusted side's own copy of the case's inputs (never the sandbox's).
+    record : dict
+        The raw record.
+
+    Returns
+    -------
+    dict
+        A new record with the measured keys added.
+    """
+    fn = MEASURES.get(part.probe)
+    if fn is None or "__error__" in record:
+        return record
+    try:
+        return fn(dict(record), args, part)
+    except Exception as exc:  # a malformed record is the student's error, never the grader's
+        text = str(exc) if isinstance(exc, NotPlainDataError) else f"{type(exc).__name__}: {exc}"
+        return {
+            "__error__": f"the values returned could not be graded: {text}"[:500],
+            "__status__": "error",
+            "__returned__": True,
+        }
 
 
 class MissingFunctionError(LookupError):

@@ -25,6 +25,7 @@ import numpy as np
 
 from autograder.casefile import encode_value, part_to_json
 from autograder.judge import CaseResult, PartResult, judge_part
+from autograder.probes.core import measure_record
 from autograder.records import Record
 from autograder.sandbox.bwrap import bwrap_path, sandbox_command
 from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
@@ -314,9 +315,12 @@ def grade_isolated(
         records, run = run_submission(notebook, ic, limits, work)
     results = []
     for part in spec.parts:
-        results.append(
-            judge_part(part, ic.cases[part.id], records[part.id], ic.references[part.id])
-        )
+        pairs = ic.cases[part.id]
+        measured = [
+            measure_record(part, case.args, rec)
+            for (case, _), rec in zip(pairs, records[part.id], strict=True)
+        ]
+        results.append(judge_part(part, pairs, measured, ic.references[part.id]))
     for index, why in sorted(run.skipped_cells.items()):
         run.notes.append(
             f"cell {index} was skipped after it failed ({why}); "
