@@ -41,7 +41,7 @@ build: $(STAMP)
 	$(VENV)/bin/autograder build
 
 test: system-deps lint typecheck check-release
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -rs
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

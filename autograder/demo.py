@@ -55,9 +55,13 @@ def _strip_markers(source: str) -> str:
     )
 
 
-def reference_submission(assignment: str) -> NotebookNode:
-    """The release with every answer cell filled with the instructor's answer."""
-    release = read_notebook(release_dir(assignment) / f"{assignment}.ipynb")
+def reference_submission(assignment: str, release_folder: Path | None = None) -> NotebookNode:
+    """The release with every answer cell filled with the instructor's answer.
+
+    ``release_folder`` is the release to start from (default: the committed one).
+    """
+    folder = release_folder if release_folder is not None else release_dir(assignment)
+    release = read_notebook(folder / f"{assignment}.ipynb")
     answers = {
         nbgrader_meta(c).get("grade_id"): c
         for c in source_notebook(source_dir(assignment) / f"{assignment}.py").cells
@@ -186,63 +190,86 @@ def faulty_submissions(
     return out
 
 
-def write_submission(folder: Path, student: str, assignment: str, nb: NotebookNode | str) -> Path:
-    """Write one submission in nbgrader's ``submitted/<student>/<assignment>/`` layout."""
+def write_submission(
+    folder: Path,
+    student: str,
+    assignment: str,
+    nb: NotebookNode | str,
+    release_folder: Path | None = None,
+) -> Path:
+    """Write one submission in nbgrader's ``submitted/<student>/<assignment>/`` layout.
+
+    The case file is copied from ``release_folder`` (default: the committed release).
+    """
     target = folder / "submitted" / student / assignment / f"{assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(nb, str):
         target.write_text(nb, encoding="utf-8")
     else:
         write_notebook(nb, target)
-    casefile = release_dir(assignment) / f"{assignment}.cases.npz"
+    source = release_folder if release_folder is not None else release_dir(assignment)
+    casefile = source / f"{assignment}.cases.npz"
     (target.parent / casefile.name).write_bytes(casefile.read_bytes())
     return target
 
 
 def demo_submissions(
-    assignment: str, folder: Path, *, faults: bool = False
+    assignment: str,
+    folder: Path,
+    *,
+    faults: bool = False,
+    release_folder: Path | None = None,
 ) -> dict[str, dict[str, str]]:
     """Write the demo submissions; return each student's expected non-``ok`` statuses.
 
     ``reference`` expects every part ``ok``; ``untouched`` expects no part ``ok``; ``mistakes``
-    expects exactly the parts its mistakes name to lose points (status ``failed``).
+    expects exactly the parts its mistakes name to lose points (status ``failed``). They are
+    made from ``release_folder`` (default: the committed release).
     """
-    reference = reference_submission(assignment)
-    release = read_notebook(release_dir(assignment) / f"{assignment}.ipynb")
+    rel = release_folder if release_folder is not None else release_dir(assignment)
+    reference = reference_submission(assignment, rel)
+    release = read_notebook(rel / f"{assignment}.ipynb")
     mistakes = load_mistakes(assignment)
     spec = load_spec(assignment)
     expected: dict[str, dict[str, str]] = {
         "reference": {},
         "untouched": {p.id: "not ok" for p in spec.parts},
     }
-    write_submission(folder, "reference", assignment, reference)
-    write_submission(folder, "untouched", assignment, release)
+    write_submission(folder, "reference", assignment, reference, rel)
+    write_submission(folder, "untouched", assignment, release, rel)
     if mistakes:
-        write_submission(folder, "mistakes", assignment, apply_mistakes(reference, mistakes))
+        write_submission(folder, "mistakes", assignment, apply_mistakes(reference, mistakes), rel)
         expected["mistakes"] = {part: "failed" for m in mistakes for part in m.parts}
     if faults:
         for student, (nb, statuses) in faulty_submissions(assignment, reference).items():
-            write_submission(folder, student, assignment, nb)
+            write_submission(folder, student, assignment, nb, rel)
             expected[student] = statuses
     return expected
 
 
-def run_demo(out: Path, *, jobs: int | None = None) -> int:
-    """Build every demo assignment, grade its demo submissions, print the gradebook."""
+def run_demo(
+    out: Path, *, jobs: int | None = None, assignments: tuple[str, ...] = DEMO_ASSIGNMENTS
+) -> int:
+    """Build every demo assignment into ``out``, grade its demo submissions, print the gradebook.
+
+    The release is built into ``out/<assignment>/release/``, never over the committed
+    ``assignments/``, so the demo leaves the working tree as it found it.
+    """
     from autograder.build import build
     from autograder.grade import grade, print_summary
 
     status = 0
-    for assignment in DEMO_ASSIGNMENTS:
+    for assignment in assignments:
         start = time.perf_counter()
-        report = build(assignment)
+        release = out / assignment / "release"
+        report = build(assignment, release=release)
         print(
-            f"built {assignment} in {time.perf_counter() - start:.1f} s"
+            f"built {assignment} into {release} in {time.perf_counter() - start:.1f} s"
             + ("" if report.ok else f"; PROBLEMS: {report.leaks}")
         )
         folder = out / assignment / "submissions"
-        expected = demo_submissions(assignment, folder)
-        results = grade(assignment, folder, out / assignment / "graded")
+        expected = demo_submissions(assignment, folder, release_folder=release)
+        results = grade(assignment, folder, out / assignment / "graded", jobs=jobs)
         print(print_summary(load_spec(assignment), results))
         print((out / assignment / "graded" / "gradebook.csv").read_text(encoding="utf-8"))
         for res in results:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -339,6 +340,8 @@ def _grade_isolated(
     from autograder.sandbox.driver import IsolatedCases, grade_isolated
 
     cases = IsolatedCases.build(spec)
+    for problem in cases.problems:
+        print(f"INSTRUCTOR ERROR (not the students'): {problem}", file=sys.stderr)
 
     def one(sub: Submission) -> StudentResult:
         start = time.perf_counter()
@@ -464,19 +467,29 @@ def grade(
                 f"grade: unknown engine {engine!r}; expected 'isolated', 'nbclient' or 'nbgrader'"
             )
     results.sort(key=lambda r: r.student)
+    for sub in subs:
+        if sub.renamed_from:
+            note = f"the submission {sub.renamed_from!r} was graded as {sub.student!r}"
+            print(f"note: {note} (its name is not safe as a file name)", file=sys.stderr)
+            for r in results:
+                if r.student == sub.student:
+                    r.notes.append(note)
     write_gradebook(out / "gradebook.csv", spec, results)
     (out / "results.json").write_text(
         json.dumps(
-            [
-                {
-                    "student": r.student,
-                    "seconds": round(r.seconds, 3),
-                    "notes": r.notes,
-                    "parts": [p.to_dict() for p in r.parts],
-                }
-                for r in results
-            ],
+            _finite(
+                [
+                    {
+                        "student": r.student,
+                        "seconds": round(r.seconds, 3),
+                        "notes": r.notes,
+                        "parts": [p.to_dict() for p in r.parts],
+                    }
+                    for r in results
+                ]
+            ),
             indent=1,
+            allow_nan=False,
         ),
         encoding="utf-8",
     )
@@ -490,6 +503,17 @@ def grade(
         )
     write_report(out / "report.html", spec, [(r.student, r.parts) for r in results])
     return results
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by ``None`` (strict JSON)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def print_summary(spec: AssignmentSpec, results: list[StudentResult]) -> str:

@@ -159,7 +159,8 @@ def _check_case(
         return (1.0, None) if msg is None else (0.0, msg)
     if check.kind == "selfgrad":
         if check.against not in student:
-            return 1.0, None  # too large for an entrywise check; covered by "directional_ok"
+            # a missing measurement is a failure, never a pass
+            return 0.0, f"{label}: no finite differences were recorded"
         loss = np.asarray(student.get("loss", 1.0), dtype=np.float64)
         f_value = float(loss) if loss.ndim == 0 else 1.0
         result = compare_gradients(label, got, student[check.against], f_value, context)
@@ -171,6 +172,8 @@ def _check_case(
         return 0.0, result.message()
     if check.kind == "at_least":
         value = float(np.asarray(got))
+        if not np.isfinite(value):
+            return 0.0, f"{label} is {value}: not a number"
         if value >= check.threshold:
             return 1.0, None
         floor = check.floor if check.floor is not None else check.threshold
@@ -221,13 +224,27 @@ def judge_case(
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
     context = {**case_context(case), "hidden": hidden}
     credits = []
+    diagnostics = []
     for check in checks:
         credit, msg = _check_case(check, student, reference, hidden=hidden, context=context)
+        if check.kind == "selfgrad":
+            # self-consistency earns nothing: a wrong loss with the gradient of that wrong loss
+            # is still wrong, and the finite differences come from where the student's code
+            # runs. It only tells a student whose gradient differs from the reference's where
+            # the bug is (the gradient, or the loss it is the gradient of), so it is shown
+            # when a scored check failed.
+            if msg:
+                diagnostics.append(msg)
+            continue
+        credit = credit if np.isfinite(credit) else 0.0
         credits.append(credit)
         if msg:
             extra = part.hints.get(check.output)
             result.messages.append(msg + (f"\n    note: {extra}" if extra else ""))
-    result.score = float(np.mean(credits)) if credits else 1.0
+    # a case with nothing scored is a spec error, never a free pass
+    result.score = float(np.mean(credits)) if credits else 0.0
+    if result.messages:
+        result.messages += diagnostics
     result.status = "ok" if result.score >= 1.0 else "failed"
     if "__mutated__" in student:
         result.messages.append(

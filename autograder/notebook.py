@@ -27,7 +27,7 @@ from typing import Any
 
 from autograder.casefile import CaseFile
 from autograder.judge import PartResult, judge_part
-from autograder.probes import measure_record, run_probe
+from autograder.probes import probe_and_measure
 from autograder.records import Record
 from autograder.report import part_text
 from autograder.spec import Case, Part
@@ -95,13 +95,14 @@ class Grader:
         self, part_id: str
     ) -> tuple[Part, list[tuple[Case, bool]], list[Record | None]]:
         from autograder.course import load_spec
-        from autograder.reference import reference_records
+        from autograder.reference import usable_cases
 
         spec = load_spec(self.assignment)
         part = spec.part(part_id)
-        public, hidden = part.public_cases(), part.hidden_cases()
-        cases = [(c, False) for c in public] + [(c, True) for c in hidden]
-        refs = reference_records(spec, part, public + hidden)
+        pairs = [(c, False) for c in part.public_cases()] + [(c, True) for c in part.hidden_cases()]
+        cases, refs, problems = usable_cases(spec, part, pairs)
+        for problem in problems:
+            print(f"[INSTRUCTOR] {problem}")
         return part, cases, refs
 
     def evaluate(
@@ -119,10 +120,7 @@ class Grader:
             Include the hidden cases (needs the course repository and ``solutions``).
         """
         part, cases, refs = self._with_hidden(part_id) if hidden else self._public(part_id)
-        records = [
-            measure_record(part, case.args, run_probe(namespace, part, case.args))
-            for case, _ in cases
-        ]
+        records = [probe_and_measure(namespace, part, case.args) for case, _ in cases]
         return judge_part(part, cases, records, refs)
 
     def check(self, part_id: str, namespace: Mapping[str, Any], *, hidden: bool = False) -> float:

@@ -26,7 +26,8 @@ class Check:
         ``match``: the student's output ``output`` is close to the reference's (``rtol``, ``atol``).
         ``equal``: exactly equal (labels, counts). ``selfgrad``: the student's analytic gradient
         ``output`` agrees with the finite differences ``against`` of the student's own function
-        (gradient-check rule). ``at_least``: the student's scalar ``output`` is at least
+        (gradient-check rule): a diagnostic shown when a scored check fails, never credit.
+        ``at_least``: the student's scalar ``output`` is at least
         ``threshold`` (full credit), with linear partial credit down to ``floor``. ``true``: the
         student's boolean ``output`` is true.
     output : str

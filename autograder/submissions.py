@@ -24,17 +24,33 @@ class Submission:
     student: str
     notebook: Path | None
     folder: Path | None = None
+    renamed_from: str = ""
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
+_UNSAFE_CHAR = re.compile(r"[^A-Za-z0-9_.@+-]")
 
 
-def _check_id(student: str, where: Path) -> str:
-    if not _SAFE_ID.match(student):
-        raise ValueError(
-            f"student id {student!r} (from {where}) may hold only letters, digits and _ . @ + -"
-        )
-    return student
+def safe_id(student: str) -> str:
+    """A student id that is safe as a file name: every other character becomes ``_``.
+
+    ``a1 (1)`` becomes ``a1__1_``; an id that does not start with a letter or digit gets an
+    ``s`` in front; an empty one is ``student``.
+    """
+    if _SAFE_ID.match(student):
+        return student
+    cleaned = _UNSAFE_CHAR.sub("_", student)
+    if not cleaned or not cleaned[0].isalnum():
+        cleaned = "s" + cleaned
+    return cleaned
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
 
 
 def find_submissions(folder: Path, assignment: str) -> list[Submission]:
@@ -49,7 +65,13 @@ def find_submissions(folder: Path, assignment: str) -> list[Submission]:
     FileNotFoundError
         If ``folder`` does not exist.
     ValueError
-        If it holds no submission or a student id is unsafe as a file name.
+        If it holds no submission.
+
+    Notes
+    -----
+    A name that is not safe as a file name (``a1 (1).ipynb``) is renamed (``a1__1_``, with a
+    number added if that is taken): the submission keeps its row and ``renamed_from`` says what
+    it was called, so one odd file name never stops the batch.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -57,6 +79,12 @@ def find_submissions(folder: Path, assignment: str) -> list[Submission]:
     if (folder / "submitted").is_dir():
         folder = folder / "submitted"
     subs: list[Submission] = []
+    taken: set[str] = set()
+
+    def named(raw: str) -> tuple[str, str]:
+        student = _unique(safe_id(raw), taken)
+        return student, ("" if student == raw else raw)
+
     for entry in sorted(folder.iterdir()):
         if entry.is_dir() and not entry.name.startswith("."):
             work = entry / assignment
@@ -65,11 +93,11 @@ def find_submissions(folder: Path, assignment: str) -> list[Submission]:
                 candidates = sorted(entry.glob("*.ipynb"))
                 nb = candidates[0] if len(candidates) == 1 else entry / f"{assignment}.ipynb"
                 work = entry
-            subs.append(
-                Submission(_check_id(entry.name, entry), nb if nb.is_file() else None, work)
-            )
+            student, was = named(entry.name)
+            subs.append(Submission(student, nb if nb.is_file() else None, work, was))
         elif entry.is_file() and entry.suffix == ".ipynb":
-            subs.append(Submission(_check_id(entry.stem, entry), entry, None))
+            student, was = named(entry.stem)
+            subs.append(Submission(student, entry, None, was))
     if not subs:
         raise ValueError(
             f"no submissions in {folder}: expected <student>/{assignment}/{assignment}.ipynb "

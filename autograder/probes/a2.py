@@ -21,15 +21,15 @@ Probes record plain data only: numbers read from the student's nodes (``data``, 
 
 from __future__ import annotations
 
+import contextlib
 import math
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from autograder.probes.core import register, student_function, unpack
+from autograder.probes.core import register, register_measure, student_function, unpack
 from autograder.records import NotPlainDataError, Record, dtype_name, to_plain
 from autograder.spec import Part
 
@@ -334,31 +334,34 @@ def probe_numerical_gradient(
 
     Case args: ``func`` (a key of :data:`TEST_FUNCTIONS`), ``x`` and optionally ``h``.
     Records ``grad`` (``grad32`` when ``x`` is float32, judged with looser tolerances), its
-    ``dtype`` (as text) and ``x_unchanged`` (``x`` is restored on return, up to round-off).
+    ``dtype`` (as text) and ``x_after``, the array ``x`` as the function left it.
     """
     fn = student_function(namespace, "numerical_gradient")
     x = args["x"]
-    before = x.copy()
     func = TEST_FUNCTIONS[str(args["func"])]
     out = fn(func, x) if "h" not in args else fn(func, x, float(args["h"]))
     key = "grad32" if np.asarray(x).dtype == np.float32 else "grad"
     rec = unpack(out, (key,), "numerical_gradient")
     rec["dtype"] = dtype_name(out)
+    rec["x_after"] = np.array(x, copy=True)
+    return rec
+
+
+@register_measure("numerical_gradient")
+def measure_numerical_gradient(rec: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Trusted side: ``x_unchanged``: ``x`` restored on return (up to round-off)."""
+    before, after = args["x"], np.asarray(rec.pop("x_after", np.zeros(0)))
     rec["x_unchanged"] = bool(
-        isinstance(x, np.ndarray)
-        and x.shape == before.shape
-        and np.allclose(x, before, rtol=1e-12, atol=0.0)
+        after.shape == before.shape
+        and after.dtype.kind == "f"
+        and np.allclose(after, before, rtol=1e-12, atol=0.0)
     )
     return rec
 
 
 @register("relative_error")
 def probe_relative_error(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
-    """Call ``relative_error(a, b)``.
-
-    Records ``err``; when both inputs are all zero (case arg ``zeros=True``) it records
-    ``zero_ok`` instead: whether the result is exactly 0 (not NaN, no exception).
-    """
+    """Call ``relative_error(a, b)``; record ``err``."""
     fn = student_function(namespace, "relative_error")
     out = fn(args["a"], args["b"])
     rec = unpack(out, ("err",), "relative_error")
@@ -366,6 +369,13 @@ def probe_relative_error(namespace: Mapping[str, Any], part: Part, args: dict[st
         raise NotPlainDataError(
             f"relative_error returned an array of shape {np.shape(rec['err'])}; expected one number"
         )
+    return rec
+
+
+@register_measure("relative_error")
+def measure_relative_error(rec: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Trusted side: when both inputs are all zero (case arg ``zeros=True``), ``zero_ok``
+    (the result is exactly 0: not NaN) replaces ``err``."""
     if args.get("zeros", False):
         value = float(np.asarray(rec.pop("err")).reshape(()))
         rec["zero_ok"] = value == 0.0
@@ -444,8 +454,47 @@ def probe_value_ops(namespace: Mapping[str, Any], part: Part, args: dict[str, An
     return {"data": data, "local": local}
 
 
-DEEP_TIME_LIMIT = 20.0  # seconds a backward over the whole chain may be predicted to take
-DEEP_SLOW_FLOOR = 0.5  # ... once the chain of a tenth of its length took at least this long
+EQ_BUDGET_PER_NODE = 4  # equality comparisons between nodes a backward() may make per node
+
+
+class ComparisonBudgetError(RuntimeError):
+    """backward() compared nodes with ``==`` far more often than a linear graph walk does."""
+
+
+@contextlib.contextmanager
+def _counted_equality(Value: type, budget: int, size: int) -> Iterator[list[int]]:
+    """Count ``==`` between nodes of the student's class while the block runs.
+
+    A graph walk that keeps its visited nodes in a set compares (almost) no nodes with ``==``;
+    one that tests membership in a list compares each node with every node already visited, so
+    its count grows with the square of the graph. Counting is exact and does not depend on the
+    machine or its load, unlike a timing. Past ``budget`` comparisons the walk is stopped with a
+    :class:`ComparisonBudgetError`. The class is restored afterwards.
+    """
+    count = [0]
+    own = Value.__dict__.get("__eq__")
+
+    def counting_eq(self: Any, other: Any) -> Any:
+        count[0] += 1
+        if count[0] > budget:
+            raise ComparisonBudgetError(
+                f"backward() compared nodes with == more than {budget:,} times on a chain of "
+                f"{size:,} nodes (a walk that keeps visited nodes in a set compares almost none): "
+                "is a membership test done on a list (`node in visited`)? Use a set"
+            )
+        if own is not None:
+            return own(self, other)
+        return NotImplemented if self is not other else True
+
+    setattr(Value, "__eq__", counting_eq)  # noqa: B010  (a class attribute, set on purpose)
+    try:
+        yield count
+    finally:
+        if own is not None:
+            setattr(Value, "__eq__", own)  # noqa: B010
+        else:
+            with contextlib.suppress(AttributeError, TypeError):
+                del Value.__eq__
 
 
 def _backward(node: Any, size: int) -> None:
@@ -477,35 +526,18 @@ def probe_value_backward(namespace: Mapping[str, Any], part: Part, args: dict[st
     Case args: ``kind`` (names the record, ``grads_<kind>``); for a program, ``x``, ``program``,
     ``consts``, ``outputs`` (one node) and ``record`` (the nodes whose ``grad`` is recorded);
     for ``kind == "deep"``, ``x0``, ``factor`` and ``steps``: a chain of ``2 * steps + 1``
-    nodes, whose input's gradient is recorded. Before the deep chain, chains of 1/100 and 1/10
-    of its length are timed, so that a slow walk whose time grows faster than the graph is
-    reported instead of running for minutes.
+    nodes, whose input's gradient is recorded. On the deep chain, comparisons of nodes with ``==``
+    are counted (see :func:`_counted_equality`): a walk whose work grows with the square of the
+    graph is stopped with advice after a fixed number of them, whatever the machine's speed.
     """
     Value = _student_class(namespace, "Value")
     kind = str(args["kind"])
     if kind == "deep":
         steps = int(args["steps"])
-        times = []
-        for n in (max(1, steps // 100), max(1, steps // 10)):
-            start = time.perf_counter()
-            _, out = _chain(Value, float(args["x0"]), float(args["factor"]), n)
-            _backward(out, 2 * n + 1)
-            times.append(time.perf_counter() - start)
-        # ten times more nodes take about ten times longer for a linear walk, a hundred times
-        # for a quadratic one; timer noise on the small chain only matters for fast walks,
-        # which the absolute floor lets through
-        growth = min(max(times[1] / max(times[0], 1e-3), 10.0), 100.0)
-        predicted = times[1] * growth
-        if times[1] > DEEP_SLOW_FLOOR and predicted > DEEP_TIME_LIMIT:
-            raise TimeoutError(
-                f"backward() took {times[0]:.2f} s on a chain of {2 * (steps // 100) + 1:,} "
-                f"nodes and {times[1]:.2f} s on {2 * (steps // 10) + 1:,} nodes: on "
-                f"{2 * steps + 1:,} nodes it would take about {predicted:.0f} s. The time grows "
-                "faster than the graph: is a membership test done on a list "
-                "(`node in visited`)? Use a set"
-            )
+        size = 2 * steps + 1
         x, out = _chain(Value, float(args["x0"]), float(args["factor"]), steps)
-        _backward(out, 2 * steps + 1)
+        with _counted_equality(Value, EQ_BUDGET_PER_NODE * size, size):
+            _backward(out, size)
         return {"grads_deep": np.array([_number(x, "grad", "the chain's input")])}
     leaves = _leaves(Value, args["x"])
     nodes = run_program(args["program"], args["consts"], leaves, Value)

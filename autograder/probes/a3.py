@@ -25,7 +25,13 @@ import numpy as np
 
 from autograder.datasets import load_digits_split
 from autograder.gradcheck import numeric_gradient
-from autograder.probes.core import MAX_ENTRYWISE, register, student_function, unpack
+from autograder.probes.core import (
+    MAX_ENTRYWISE,
+    register,
+    register_measure,
+    student_function,
+    unpack,
+)
 from autograder.records import NotPlainDataError, Record, to_plain
 from autograder.spec import Part
 
@@ -118,7 +124,6 @@ def probe_activation(namespace: Mapping[str, Any], part: Part, args: dict[str, A
     rec: Record = {
         f"out{sfx}": to_plain(out, f"the out returned by {fwd_name}"),
         f"dx{sfx}": to_plain(dx, f"the dx returned by {bwd_name}"),
-        "dtype_kept": _same_dtype([out, dx], x.dtype),
         "no_overflow": all(flags),
     }
     if not sfx and x.size <= MAX_ENTRYWISE:
@@ -142,18 +147,26 @@ def probe_affine(namespace: Mapping[str, Any], part: Part, args: dict[str, Any])
     out, cache = _split_forward(forward(x, w, b), "affine_forward")
     sfx = _suffix(x)
     rec: Record = {f"out{sfx}": to_plain(out, "the out returned by affine_forward")}
-    values = [out]
     if backward is not None:
         grads = backward(dout, cache)
         named = unpack(grads, ("dx", "dw", "db"), "affine_backward")
         for key in ("dx", "dw", "db"):
             rec[f"{key}{sfx}"] = named[key]
-        values += list(grads)
         if not sfx:
             d = np.asarray(dout, dtype=np.float64)
             for key in ("x", "w", "b"):
                 rec[f"numeric_d{key}"] = _layer_gradient(forward, pristine, key, d)
-    rec["dtype_kept"] = _same_dtype(values, x.dtype)
+    return rec
+
+
+@register_measure("a3_activation")
+@register_measure("a3_affine")
+def measure_dtype_kept(rec: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Trusted side: ``dtype_kept``: every array the layer returned has ``x``'s dtype."""
+    dtype = np.asarray(args["x"]).dtype
+    sfx = "_f32" if dtype == np.float32 else ""
+    returned = [rec[k + sfx] for k in ("out", "dx", "dw", "db") if k + sfx in rec]
+    rec["dtype_kept"] = bool(returned) and _same_dtype(returned, dtype)
     return rec
 
 
@@ -167,46 +180,57 @@ def _matrix(value: Any, what: str) -> np.ndarray:
 
 @register("a3_jacobian")
 def probe_jacobian(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
-    """Explicit Jacobians of one sample and the vector-Jacobian products ``J^T dout``.
+    """Explicit Jacobians of one sample, as returned.
 
     Options: ``kind`` is ``"affine"`` (``affine_jacobian_input(w)`` -> ``J_x``,
     ``affine_jacobian_weights(x, M)`` -> ``J_w``), ``"elementwise"``
     (``elementwise_jacobian(x, activation)`` -> ``J``) or ``"softmax"``
-    (``softmax_jacobian(p)`` -> ``J``). Each ``J`` is recorded with its product ``J.T @ dout``
-    (``vjp_x``, ``vjp_w`` reshaped to ``w``'s shape, or ``vjp``) when its shape allows it.
+    (``softmax_jacobian(p)`` -> ``J``). The products ``J^T dout`` are the measure's.
     """
     kind = part.options.get("kind", "affine")
-    dout = np.asarray(args["dout"])
     rec: Record = {}
     if kind == "affine":
         x, w = args["x"], args["w"]
-        D, M = w.shape
-        J_x = _matrix(
+        M = w.shape[1]
+        rec["J_x"] = _matrix(
             student_function(namespace, "affine_jacobian_input")(w),
             "the matrix returned by affine_jacobian_input",
         )
-        rec["J_x"] = J_x
-        if J_x.shape == (M, D):
-            rec["vjp_x"] = J_x.T @ dout
-        J_w = _matrix(
+        rec["J_w"] = _matrix(
             student_function(namespace, "affine_jacobian_weights")(x, M),
             "the matrix returned by affine_jacobian_weights",
         )
-        rec["J_w"] = J_w
-        if J_w.shape == (M, D * M):
-            rec["vjp_w"] = (J_w.T @ dout).reshape(D, M)
         return rec
     if kind == "elementwise":
         fn = student_function(namespace, "elementwise_jacobian")
-        J = _matrix(
+        rec["J"] = _matrix(
             fn(args["x"], str(args["activation"])), "the matrix returned by elementwise_jacobian"
         )
-        size = args["x"].shape[0]
     else:
         fn = student_function(namespace, "softmax_jacobian")
-        J = _matrix(fn(args["p"]), "the matrix returned by softmax_jacobian")
-        size = args["p"].shape[0]
-    rec["J"] = J
+        rec["J"] = _matrix(fn(args["p"]), "the matrix returned by softmax_jacobian")
+    return rec
+
+
+@register_measure("a3_jacobian")
+def measure_jacobian(rec: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Trusted side: the vector-Jacobian products ``J^T dout`` of the returned Jacobians.
+
+    ``vjp_x``, ``vjp_w`` (reshaped to ``w``'s shape) or ``vjp``, each only when its ``J`` has
+    the shape that allows the product (a wrong shape fails the ``J`` check and this one).
+    """
+    kind = part.options.get("kind", "affine")
+    dout = np.asarray(args["dout"], dtype=np.float64)
+    if kind == "affine":
+        D, M = np.asarray(args["w"]).shape
+        J_x, J_w = np.asarray(rec["J_x"]), np.asarray(rec["J_w"])
+        if J_x.shape == (M, D):
+            rec["vjp_x"] = J_x.T @ dout
+        if J_w.shape == (M, D * M):
+            rec["vjp_w"] = (J_w.T @ dout).reshape(D, M)
+        return rec
+    size = np.asarray(args["x"] if kind == "elementwise" else args["p"]).shape[0]
+    J = np.asarray(rec["J"])
     if J.shape == (size, size):
         rec["vjp"] = J.T @ dout
     return rec
@@ -293,44 +317,100 @@ def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
 
 @register("a3_model_accuracy")
 def probe_model_accuracy(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
-    """Accuracy of a model the notebook trained (a global with a ``predict`` method).
+    """The parameters of a model the notebook trained (a global MLP), as they are.
 
-    Options: ``variable`` (the global's name). Case args: either ``X`` and ``y``, or ``split``
-    (``"val"`` or ``"test"``) of :func:`autograder.datasets.load_digits_split`, which the
-    student's notebook never loads for ``"test"``. Records ``accuracy`` and, for a split, the
-    same value as ``accuracy_<split>`` (so the spec can set a threshold per split).
+    Options: ``variable`` (the global's name). Records ``activation``, ``loss_type``, every
+    ``param_W1``, ``param_b1``, ... and, only for inputs the case gives (``X``) or the public
+    validation split, ``pred``: the model's own predictions, which a student's own kernel uses
+    when ``solutions`` is not there. The held-out split never enters the sandbox: the measure
+    scores it from the parameters.
     """
     name = str(part.options.get("variable", "model"))
     model = namespace.get(name)
     if model is None:
         raise NotPlainDataError(f"`{name}` is not set: run the cell that trains it")
+    params = getattr(model, "params", None)
+    if not isinstance(params, dict):
+        raise NotPlainDataError(f"`{name}` has no params dict; it should be your trained MLP")
+    rec: Record = {
+        "activation": str(getattr(model, "activation", "relu"))[:40],
+        "loss_type": str(getattr(model, "loss_type", "softmax"))[:40],
+    }
+    for key, value in params.items():
+        if isinstance(key, str) and re.fullmatch(r"[Wb]\d+", key):
+            rec[f"param_{key}"] = to_plain(value, f"{name}.params[{key!r}]")
     predict = getattr(model, "predict", None)
+    if "X" in args:
+        X = args["X"]
+    elif args.get("split") == "val":
+        X = load_digits_split()["X_val"]
+    else:
+        return rec
     if not callable(predict):
         raise NotPlainDataError(f"`{name}` has no predict method; it should be your trained MLP")
+    rec["pred"] = to_plain(predict(X.copy()), f"{name}.predict(X)")
+    return rec
+
+
+def _model_params(rec: Record) -> dict[str, np.ndarray]:
+    """``W1, b1, ...`` from a record, checked to chain (each layer's input is the last output)."""
+    params = {
+        k.removeprefix("param_"): np.asarray(v) for k, v in rec.items() if k.startswith("param_")
+    }
+    layers = sum(1 for k in params if k.startswith("W"))
+    for layer in range(1, layers + 1):
+        W, b = params.get(f"W{layer}"), params.get(f"b{layer}")
+        if W is None or b is None or W.ndim != 2 or b.shape != (W.shape[1],):
+            raise NotPlainDataError(
+                f"params W{layer} / b{layer} are missing or of shapes that do not fit together"
+            )
+        if layer > 1 and W.shape[0] != params[f"W{layer - 1}"].shape[1]:
+            raise NotPlainDataError(f"W{layer} does not take W{layer - 1}'s output as input")
+    if len(params) != 2 * layers or layers == 0:
+        raise NotPlainDataError("params must be exactly W1, b1, ..., WL, bL")
+    return params
+
+
+@register_measure("a3_model_accuracy")
+def measure_model_accuracy(rec: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Trusted side: the accuracy of the returned parameters, run by the reference MLP.
+
+    Case args: either ``X`` and ``y``, or ``split`` (``"val"`` or ``"test"``, loaded here).
+    Adds ``accuracy``, ``accuracy_<split>`` and ``has_hidden_layer``. Where ``solutions`` is
+    not installed (a student's own kernel) the model's own predictions are used instead.
+    """
+    from autograder.reference import reference_mlp_predictions
+
+    params = _model_params(rec)
     if "X" in args:
         X, y = args["X"], args["y"]
     else:
         data = load_digits_split(include_test=True)
         X, y = data[f"X_{args['split']}"], data[f"y_{args['split']}"]
-    pred = to_plain(predict(X.copy()), f"{name}.predict(X)")
+    if params["W1"].shape[0] != X.shape[1]:
+        raise NotPlainDataError(
+            f"W1 has {params['W1'].shape[0]} rows; the data has {X.shape[1]} features"
+        )
+    try:
+        pred = reference_mlp_predictions(
+            "solutions.a3_backprop_mlp", str(rec["activation"]), str(rec["loss_type"]), params, X
+        )
+    except (ValueError, KeyError) as exc:
+        raise NotPlainDataError(f"the model could not be run: {exc}") from None
+    if pred is None:
+        if "pred" not in rec:
+            raise NotPlainDataError("no predictions were recorded")
+        pred = rec["pred"]
     pred = np.asarray(pred)
     if pred.ndim == 2 and pred.shape[1] == 1:
         pred = pred[:, 0]
     if pred.shape != y.shape:
         raise NotPlainDataError(
-            f"{name}.predict(X) returned shape {pred.shape}; expected ({y.shape[0]},): "
+            f"predict(X) gives shape {pred.shape}; expected ({y.shape[0]},): "
             "one class label per row of X"
         )
-    rec: Record = {"accuracy": float(np.mean(pred == y))}
+    rec["accuracy"] = float(np.mean(pred == y))
     if "split" in args:
         rec[f"accuracy_{args['split']}"] = rec["accuracy"]
-    rec["has_hidden_layer"] = _weight_matrices(model) >= 2
+    rec["has_hidden_layer"] = sum(1 for k in params if k.startswith("W")) >= 2
     return rec
-
-
-def _weight_matrices(model: Any) -> int:
-    """How many weight matrices ``W1, W2, ...`` the model's ``params`` dict holds (0 if none)."""
-    params = getattr(model, "params", None)
-    if not isinstance(params, dict):
-        return 0
-    return sum(1 for k in params if isinstance(k, str) and re.fullmatch(r"W\d+", k))

@@ -94,6 +94,15 @@ def measure_record(part: Part, args: Mapping[str, Any], record: Record) -> Recor
         }
 
 
+def probe_and_measure(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """Probe then measure in one process: for the reference and a student's own kernel.
+
+    Isolated grading never uses this: there the probe runs in the sandbox and the measure on
+    the trusted side, each with its own copy of ``args``.
+    """
+    return measure_record(part, args, run_probe(namespace, part, args))
+
+
 class MissingFunctionError(LookupError):
     """A function the part needs is not defined in the notebook."""
 

@@ -61,4 +61,5 @@ def sandbox_command(work: Path, package_dir: Path, env: dict[str, str]) -> list[
     for key, value in env.items():
         args += ["--setenv", key, value]
     python = str(Path(sys.executable))
-    return [*args, python, "-m", "autograder.sandbox.harness", SANDBOX_WORK]
+    # -I: no PYTHONPATH, no user site, no current folder on sys.path (the student's folder)
+    return [*args, python, "-I", "-m", "autograder.sandbox.harness"]

@@ -1,22 +1,27 @@
 """The trusted side of isolated grading: run the harness in the sandbox, restart, then judge.
 
-For one submission: write the plan (parts and case *inputs*, never expected values) into a
-fresh work folder, start the harness in the sandbox, and watch its progress. A step (cell or
+For one submission: start the harness in the sandbox with a fresh work folder holding only the
+notebook, hand it the plan (parts and case *inputs*, never expected values) on its standard
+input, and watch the progress events and records it sends back over a pipe (see
+:mod:`.channel`; the driver never follows a path the sandbox could have made). A step (cell or
 part) that outlives its limit is killed; a crash (``os._exit``, a signal, running out of memory)
-ends the run. Either way the step that was running is skipped and the harness restarted, so a
-fault costs only its own part. The records it wrote are then read as untrusted data and judged
-here, in this process, against ``solutions``: nothing the notebook does can reach the verdict.
+ends the run. Either way the step that was running is skipped and the harness restarted in a new
+folder, so a fault costs only its own part. When the harness says it is done, everything it
+started is killed at once. The records are read as untrusted data, measured and judged here, in
+this process, against ``solutions``: nothing the notebook does can reach the verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +33,9 @@ from autograder.judge import CaseResult, PartResult, judge_part
 from autograder.probes.core import measure_record
 from autograder.records import Record
 from autograder.sandbox.bwrap import bwrap_path, sandbox_command
+from autograder.sandbox.channel import ResultReader, encode_frame
 from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
-from autograder.sandbox.recordfile import RecordFileError, read_records, write_records
+from autograder.sandbox.recordfile import RecordFileError, decode_records, write_records
 from autograder.spec import AssignmentSpec, Case
 
 SANDBOX_ENV = {
@@ -65,30 +71,36 @@ class SandboxRun:
 
 @dataclass
 class IsolatedCases:
-    """Every part's cases (public then hidden) with their reference records (trusted side)."""
+    """Every part's cases (public then hidden) with their reference records (trusted side).
+
+    ``problems`` lists the cases the reference itself failed on (left out of grading, to be
+    reported once to the instructor).
+    """
 
     spec: AssignmentSpec
     cases: dict[str, list[tuple[Case, bool]]]
     references: dict[str, list[Record | None]]
+    problems: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, spec: AssignmentSpec) -> IsolatedCases:
         """Generate every case and compute the reference records (imports ``solutions``)."""
-        from autograder.reference import reference_records
+        from autograder.reference import usable_cases
 
-        cases, refs = {}, {}
+        cases, refs, problems = {}, {}, []
         for part in spec.parts:
             pairs = [(c, False) for c in part.public_cases()] + [
                 (c, True) for c in part.hidden_cases()
             ]
-            cases[part.id] = pairs
-            refs[part.id] = reference_records(spec, part, [c for c, _ in pairs])
-        return cls(spec, cases, refs)
+            cases[part.id], refs[part.id], failed = usable_cases(spec, part, pairs)
+            problems += failed
+        return cls(spec, cases, refs, problems)
 
 
-def _write_plan(
-    work: Path, ic: IsolatedCases, skip_cells: set[int], skip_parts: set[str], limits: Limits
-) -> None:
+def _plan_frame(
+    ic: IsolatedCases, skip_cells: set[int], skip_parts: set[str], limits: Limits, result_fd: int
+) -> bytes:
+    """The harness's standard input: the plan (parts, limits, what to skip) and every input."""
     parts, members = [], {}
     for part in ic.spec.parts:
         entry = part_to_json(part)
@@ -105,24 +117,11 @@ def _write_plan(
         "skip_parts": sorted(skip_parts),
         "cell_timeout": max(1, int(limits.cell_timeout)),
         "part_timeout": max(1, int(limits.part_timeout)),
+        "result_fd": result_fd,
     }
-    (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-    np.savez(work / "inputs.npz", **members)  # type: ignore[arg-type]
-
-
-def _events(work: Path) -> list[dict[str, Any]]:
-    path = work / "progress.jsonl"
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[-10_000:]:
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(event, dict):
-            out.append(event)
-    return out
+    buf = io.BytesIO()
+    np.savez(buf, **members)  # type: ignore[arg-type]
+    return encode_frame({"type": "plan", "plan": plan}, buf.getvalue())
 
 
 def _running_step(events: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -136,42 +135,104 @@ def _running_step(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     return open_step
 
 
-def _launch(work: Path, limits: Limits, cgroup: ProcessCgroup) -> subprocess.Popen[bytes]:
+@dataclass
+class _Launched:
+    """A started harness: its process, its result reader and its cgroup."""
+
+    proc: subprocess.Popen[bytes]
+    reader: ResultReader
+    cgroup: ProcessCgroup
+
+
+def _launch(
+    work: Path, logs: Path, limits: Limits, plan: Callable[[int], bytes], cgroup: ProcessCgroup
+) -> _Launched:
+    """Start the harness in ``work`` (the only folder it can write); logs go to ``logs``.
+
+    ``logs`` is outside anything the sandbox can see, so the files opened there are the
+    driver's own. The plan goes in on standard input, the results come back on a pipe.
+    """
     package_dir = Path(__file__).resolve().parent.parent
-    # the package is found through its parent folder, where nothing else is mounted
-    env = {**SANDBOX_ENV, "PYTHONPATH": str(package_dir.parent)}
-    out = (work / "stdout.log").open("wb")
-    err = (work / "stderr.log").open("wb")
     nproc_fallback = not cgroup.active
+    read_end, write_end = os.pipe()
 
     def preexec() -> None:
         cgroup.join()
         apply_rlimits(limits, nproc_fallback=nproc_fallback)
 
     if bwrap_path():
-        cmd = sandbox_command(work, package_dir, env)
+        cmd = sandbox_command(work, package_dir, dict(SANDBOX_ENV))
+        env: dict[str, str] = {}
         cwd = None
     else:
         import sys
 
         env = {
-            **env,
+            **SANDBOX_ENV,
             "HOME": str(work),
             "MPLCONFIGDIR": str(work / ".mpl"),
             "PATH": os.environ.get("PATH", ""),
         }
-        cmd = [sys.executable, "-m", "autograder.sandbox.harness", str(work)]
+        cmd = [sys.executable, "-I", "-m", "autograder.sandbox.harness"]
         cwd = str(work)
-    return subprocess.Popen(
-        cmd,
-        stdin=subprocess.DEVNULL,
-        stdout=out,
-        stderr=err,
-        env=env if not bwrap_path() else {},
-        cwd=cwd,
-        preexec_fn=preexec,
-        start_new_session=True,
-    )
+    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=cwd,
+            pass_fds=(write_end,),
+            preexec_fn=preexec,
+            start_new_session=True,
+        )
+    os.close(write_end)
+    reader = ResultReader(os.fdopen(read_end, "rb")).start()
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(plan(write_end))
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the harness died at once: its exit is handled like any other crash
+    return _Launched(proc, reader, cgroup)
+
+
+def _stop(launched: _Launched) -> None:
+    """Kill the harness and everything it started, and wait for the result pipe to close."""
+    proc = launched.proc
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, 9)
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, 9)  # children left in the group after the harness ended
+    proc.wait()
+    launched.cgroup.close()
+    launched.reader.join()
+
+
+def _watch(launched: _Launched, limits: Limits, start: float) -> tuple[dict[str, Any] | None, str]:
+    """Wait until the harness is done, dies or overruns a limit; return the step killed, why."""
+    watched: tuple[str, float] = ("", 0.0)
+    reader = launched.reader
+    while launched.proc.poll() is None:
+        time.sleep(0.05)
+        events = reader.snapshot()
+        if any(e.get("event") == "done" for e in events):
+            return None, ""  # stopped at once by the caller: nothing the student left runs on
+        step = _running_step(events)
+        if time.monotonic() - start > limits.submission_timeout:
+            return step or {"step": "submission"}, "submission time limit"
+        if step is None:
+            continue
+        key = json.dumps(step, sort_keys=True)
+        if watched[0] != key:
+            watched = (key, time.monotonic())
+            continue
+        limit = limits.cell_timeout if step.get("step") == "cell" else limits.part_timeout
+        if time.monotonic() - watched[1] > limit + KILL_GRACE:
+            return step, "time limit (the code did not stop when interrupted)"
+    return None, ""
 
 
 def run_submission(
@@ -179,76 +240,64 @@ def run_submission(
 ) -> tuple[dict[str, list[Record]], SandboxRun]:
     """Run the harness (with restarts) on ``notebook``; return each part's records.
 
-    Parts the harness never finished get records saying why (``timeout`` or ``error``).
+    Every start of the harness gets a fresh, empty work folder under ``work`` holding only a
+    copy of the notebook, so nothing a crashed run left there (a module that shadows a package,
+    a link) reaches the next. Parts the harness never finished get records saying why
+    (``timeout`` or ``error``).
     """
     run = SandboxRun(isolated=bwrap_path() is not None)
     if not run.isolated:
         run.notes.append(REDUCED)
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.copy(notebook, work / "submission.ipynb")
-    (work / "records").mkdir(exist_ok=True)
+    logs = work / "host"  # the driver's own folder: never visible in the sandbox
+    logs.mkdir(parents=True, exist_ok=True)
     skip_cells: set[int] = set()
     skip_parts: set[str] = set()
+    received: dict[str, bytes] = {}
     start = time.monotonic()
     total_parts = len(ic.spec.parts)
     max_runs = 2 + total_parts + 50
-    for _ in range(max_runs):
-        (work / "progress.jsonl").unlink(missing_ok=True)
-        _write_plan(work, ic, skip_cells, skip_parts, limits)
+    for attempt in range(max_runs):
+        run_dir = work / f"run-{attempt}"
+        run_dir.mkdir()
+        shutil.copyfile(notebook, run_dir / "submission.ipynb")
         cgroup = ProcessCgroup(limits.max_processes)
         if not cgroup.active and run.isolated and not any("processes" in n for n in run.notes):
             run.notes.append(
                 "the process limit could not use a cgroup: it falls back to RLIMIT_NPROC"
             )
-        proc = _launch(work, limits, cgroup)
-        killed_step: dict[str, Any] | None = None
-        reason = ""
-        watched: tuple[str, float] = ("", 0.0)
+        done_parts = set(skip_parts) | set(received)
+
+        def plan(fd: int, done: set[str] = done_parts) -> bytes:
+            return _plan_frame(ic, skip_cells, done, limits, fd)
+
+        launched = _launch(run_dir, logs, limits, plan, cgroup)
         try:
-            while proc.poll() is None:
-                time.sleep(0.05)
-                step = _running_step(_events(work))
-                if time.monotonic() - start > limits.submission_timeout:
-                    reason = "submission time limit"
-                    killed_step = step or {"step": "submission"}
-                    break
-                if step is None:
-                    continue
-                key = json.dumps(step, sort_keys=True)
-                if watched[0] != key:
-                    watched = (key, time.monotonic())
-                    continue
-                limit = limits.cell_timeout if step.get("step") == "cell" else limits.part_timeout
-                if time.monotonic() - watched[1] > limit + KILL_GRACE:
-                    reason = "time limit (the code did not stop when interrupted)"
-                    killed_step = step
-                    break
+            killed_step, reason = _watch(launched, limits, start)
         finally:
-            if proc.poll() is None:
-                with contextlib.suppress(OSError):
-                    os.killpg(proc.pid, 9)
-            proc.wait()
-            cgroup.close()
-        events = _events(work)
+            _stop(launched)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        events = launched.reader.snapshot()
+        for pid, payload in launched.reader.records.items():
+            received.setdefault(pid, payload)
         if killed_step is None and any(e.get("event") == "done" for e in events):
             break
         step = killed_step or _running_step(events)
         if reason == "submission time limit":
             for part in ic.spec.parts:
-                if not (work / "records" / f"{part.id}.npz").exists():
+                if part.id not in received:
                     run.failed_parts.setdefault(part.id, "timeout")
             run.notes.append("the submission ran out of its total time limit")
             break
         status = "timeout" if killed_step is not None else "error"
         why = (
             reason
-            or f"the process ended (exit code {proc.returncode}): "
+            or f"the process ended (exit code {launched.proc.returncode}): "
             "a crash, exit(), or too much memory or output"
         )
         if step is None:
             run.notes.append(f"the notebook's process ended before any step started ({why})")
             if not events:  # the harness itself failed to start: an installation problem
-                tail = (work / "stderr.log").read_text(errors="replace").strip().splitlines()[-3:]
+                tail = (logs / "stderr.log").read_text(errors="replace").strip().splitlines()[-3:]
                 run.notes.append("grader start-up failed: " + " | ".join(tail))
             for part in ic.spec.parts:
                 run.failed_parts.setdefault(part.id, "error")
@@ -266,8 +315,7 @@ def run_submission(
     records: dict[str, list[Record]] = {}
     for part in ic.spec.parts:
         n = len(ic.cases[part.id])
-        path = work / "records" / f"{part.id}.npz"
-        if part.id in run.failed_parts or not path.exists():
+        if part.id in run.failed_parts or part.id not in received:
             status = run.failed_parts.get(part.id, "error")
             msg = (
                 "this part's code ran out of time (an infinite loop?)"
@@ -277,7 +325,7 @@ def run_submission(
             records[part.id] = [{"__error__": msg, "__status__": status, "__fault__": True}] * n
             continue
         try:
-            records[part.id] = read_records(path, n)
+            records[part.id] = decode_records(received[part.id], n)
         except RecordFileError as exc:
             records[part.id] = [
                 {

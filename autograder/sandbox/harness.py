@@ -1,25 +1,49 @@
 """The sandboxed side of isolated grading (runs INSIDE the sandbox, as untrusted code's host).
 
-``python -m autograder.sandbox.harness WORKDIR`` reads ``WORKDIR/plan.json`` and the case
-inputs, deletes the inputs file, executes the submission's code cells in order (IPython, so
-magics work; test cells run too, against a stub grader that does nothing), then probes every
-part and writes ``WORKDIR/records/<part>.npz``. Progress goes to ``WORKDIR/progress.jsonl``
-(one JSON line per step start and end) so the driver outside can tell which step hung or
-crashed, skip it and restart. Nothing here judges: no expected value is ever in the sandbox.
+``python -I -m autograder.sandbox.harness`` reads its plan and the case inputs from standard
+input (one frame, see :mod:`.channel`), imports everything it needs, executes the submission's
+code cells in order (IPython, so magics work; test cells run too, against a stub grader that
+does nothing), then probes every part and sends each part's records over the result pipe
+(the file descriptor the plan names), with one progress event per
+step start and end, so the driver outside can tell which step hung or crashed, skip it and
+restart. Nothing here judges and nothing here is trusted: no expected value is ever in the
+sandbox, and the driver treats every byte it receives as possibly forged. When the last part is
+sent the process ends at once (``os._exit``): a thread or an ``atexit`` handler the student left
+behind never runs after it.
 """
 
 from __future__ import annotations
 
+import importlib.abc
 import io
 import json
 import os
 import signal
 import sys
 import types
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from autograder.sandbox.channel import read_frame, send
+
+SECRET_PACKAGES = ("solutions", "source", "grading_spec")
+
+
+class _BlockSecrets(importlib.abc.MetaPathFinder):
+    """Refuses to import the instructor's packages, should they be on this machine at all.
+
+    In the bubblewrap sandbox they are not mounted; in the reduced fallback (no bubblewrap) the
+    course may be on disk, and this keeps a plain ``import solutions`` from finding it.
+    """
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> None:
+        if fullname.split(".")[0] in SECRET_PACKAGES:
+            raise ImportError(f"{fullname} is not available while grading")
+        return None
 
 
 class _Timeout(BaseException):
@@ -64,24 +88,28 @@ def _install_stub_grader() -> None:
 
 
 class Progress:
-    """Appends one JSON line per event to ``progress.jsonl`` (flushed and synced)."""
+    """Sends one progress event per step over the result pipe."""
 
-    def __init__(self, path: Path) -> None:
-        self.fh = path.open("a", encoding="utf-8")
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
 
     def log(self, **event: Any) -> None:
-        self.fh.write(json.dumps(event) + "\n")
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
+        send(self.fd, {"type": "event", **event})
 
 
-def _load_inputs(work: Path, plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _read_plan() -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The plan and every case's inputs, from standard input (closed afterwards)."""
     from autograder.casefile import decode_value
 
-    path = work / "inputs.npz"
-    with np.load(path, allow_pickle=False) as data:
+    frame = read_frame(sys.stdin.buffer)
+    if frame is None or frame[0].get("type") != "plan":
+        raise SystemExit("harness: no plan on standard input")
+    header, payload = frame
+    plan = header["plan"]
+    with np.load(io.BytesIO(payload), allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    path.unlink()
+    sys.stdin.close()
+    os.close(0)
     inputs: dict[str, list[dict[str, Any]]] = {}
     for part in plan["parts"]:
         cases = []
@@ -90,29 +118,34 @@ def _load_inputs(work: Path, plan: dict[str, Any]) -> dict[str, list[dict[str, A
                 {n: decode_value(k, arrays[f"{part['id']}/{i}/{n}"]) for n, k in kinds.items()}
             )
         inputs[part["id"]] = cases
-    return inputs
+    return plan, inputs
 
 
-def main(work_dir: str) -> int:
-    """Run the plan in ``work_dir``; returns the process exit code."""
-    work = Path(work_dir)
-    plan = json.loads((work / "plan.json").read_text(encoding="utf-8"))
-    inputs = _load_inputs(work, plan)
-    progress = Progress(work / "progress.jsonl")
+def main() -> int:
+    """Run the plan read from standard input; returns the process exit code."""
+    plan, inputs = _read_plan()
+    result_fd = int(plan["result_fd"])
+    progress = Progress(result_fd)
     _install_stub_grader()
     signal.signal(signal.SIGALRM, _alarm)
 
+    # everything the harness needs is imported before any student code runs
     from IPython.core.interactiveshell import InteractiveShell
 
     from autograder.casefile import part_from_json
     from autograder.probes import run_probe
-    from autograder.sandbox.recordfile import write_records
+    from autograder.sandbox.recordfile import encode_records
 
+    sys.meta_path.insert(0, _BlockSecrets())
+    for name in list(sys.modules):
+        if name.split(".")[0] in SECRET_PACKAGES:
+            del sys.modules[name]
     real_stdout, real_stderr = sys.stdout, sys.stderr
     sink = _CappedText()
     sys.stdout = sys.stderr = sink  # the student's prints go nowhere that matters
     shell = InteractiveShell.instance()
-    nb = json.loads((work / "submission.ipynb").read_text(encoding="utf-8"))
+    with open("submission.ipynb", encoding="utf-8") as fh:
+        nb = json.load(fh)
     skip_cells = set(plan.get("skip_cells", []))
     for index, cell in enumerate(nb.get("cells", [])):
         if index in skip_cells or cell.get("cell_type") != "code":
@@ -128,12 +161,10 @@ def main(work_dir: str) -> int:
         finally:
             signal.alarm(0)
         progress.log(event="end", step="cell", index=index)
-    records_dir = work / "records"
-    records_dir.mkdir(exist_ok=True)
     skip_parts = set(plan.get("skip_parts", []))
     for part_json in plan["parts"]:
         pid = part_json["id"]
-        if pid in skip_parts or (records_dir / f"{pid}.npz").exists():
+        if pid in skip_parts:
             continue
         part = part_from_json(part_json)
         progress.log(event="start", step="part", part=pid)
@@ -148,7 +179,7 @@ def main(work_dir: str) -> int:
             )
         finally:
             signal.alarm(0)
-        write_records(records_dir / f"{pid}.npz", records)
+        send(result_fd, {"type": "records", "part": pid}, encode_records(records))
         progress.log(event="end", step="part", part=pid)
     sys.stdout, sys.stderr = real_stdout, real_stderr
     progress.log(event="done", printed=sink.size)
@@ -156,4 +187,6 @@ def main(work_dir: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    code = main()
+    # end now: no student thread, atexit handler or finaliser runs after the last record
+    os._exit(code)

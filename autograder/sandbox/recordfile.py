@@ -1,12 +1,14 @@
-"""Probe records on disk: written inside the sandbox, read outside it as untrusted data.
+"""Probe records as bytes: made inside the sandbox, read outside it as untrusted data.
 
-A part's records are one ``.npz``: ``manifest`` (JSON: per case, each value's name and kind)
-and one member per value. Reading never unpickles, accepts only numeric, boolean and string
-arrays, and caps sizes, so a forged file can at worst change the student's own answers.
+A part's records are one ``.npz`` (sent over the result pipe, see :mod:`.channel`):
+``manifest`` (JSON: per case, each value's name and kind) and one member per value. Reading
+never unpickles, accepts only numeric, boolean and string arrays, and caps sizes, so forged
+bytes can at worst change the student's own answers.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -32,8 +34,8 @@ def _encode_record_value(value: Any) -> tuple[str, np.ndarray] | None:
         return None
 
 
-def write_records(path: Path, records: list[Record]) -> None:
-    """Write one part's records (atomically: a temporary file, then a rename)."""
+def encode_records(records: list[Record]) -> bytes:
+    """One part's records as ``.npz`` bytes (values that are not plain data are left out)."""
     manifest: list[dict[str, str]] = []
     members: dict[str, np.ndarray] = {}
     for i, rec in enumerate(records):
@@ -45,9 +47,16 @@ def write_records(path: Path, records: list[Record]) -> None:
             kinds[name], members[f"{i}/{name}"] = encoded
         manifest.append(kinds)
     members["manifest"] = np.asarray(json.dumps(manifest))
+    buf = io.BytesIO()
+    np.savez(buf, **members)  # type: ignore[arg-type]
+    return buf.getvalue()
+
+
+def write_records(path: Path, records: list[Record]) -> None:
+    """Write one part's records to a file (atomically: a temporary file, then a rename)."""
     tmp = path.with_suffix(".tmp")
-    np.savez(tmp, **members)  # type: ignore[arg-type]
-    os.replace(str(tmp) + ".npz", path)
+    tmp.write_bytes(encode_records(records))
+    os.replace(tmp, path)
 
 
 class RecordFileError(ValueError):
@@ -55,19 +64,24 @@ class RecordFileError(ValueError):
 
 
 def read_records(path: Path, num_cases: int) -> list[Record]:
-    """Read and validate one part's records (never trusting the file).
+    """Read and validate one part's records from a file (see :func:`decode_records`)."""
+    return decode_records(path.read_bytes(), num_cases)
+
+
+def decode_records(data: bytes, num_cases: int) -> list[Record]:
+    """Read and validate one part's records from bytes (never trusting them).
 
     Raises
     ------
     RecordFileError
-        If anything about the file is unexpected.
+        If anything about the data is unexpected.
     """
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if sum(i.file_size for i in zf.infolist()) > 8 * MAX_ELEMENTS * 2:
                 raise RecordFileError("records file too large")
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
+        with np.load(io.BytesIO(data), allow_pickle=False) as loaded:
+            arrays = {k: loaded[k] for k in loaded.files}
     except RecordFileError:
         raise
     except Exception as exc:

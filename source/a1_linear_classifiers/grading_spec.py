@@ -182,7 +182,14 @@ def _sgd_case(name: str, seed: int, N: int, batch: int, iters: int, note: str) -
     checks = (
         ("W", "history", "num_calls", "w0_unchanged")
         if batch == N
-        else ("num_calls", "batch_sizes_ok", "distinct_rows_ok", "loss_decreased", "w0_unchanged")
+        else (
+            "num_calls",
+            "batch_sizes_ok",
+            "distinct_rows_ok",
+            "loss_decreased",
+            "w0_unchanged",
+            "replay_ok",
+        )
     )
     return Case(
         name,
@@ -315,6 +322,14 @@ PARTS = (
                 "true", "distinct_rows_ok", label="no sample twice in a minibatch (replace=False)"
             ),
             Check("true", "loss_decreased", label="the loss goes down"),
+            Check(
+                "true",
+                "replay_ok",
+                label=(
+                    "final W and loss history follow W <- W - lr * dW on the minibatches "
+                    "your code drew (the loss taken before each update)"
+                ),
+            ),
         ),
         public_cases=lambda: [
             _sgd_case("full_batch", 61, 12, 12, 25, "batch_size = N: plain gradient descent"),

@@ -247,9 +247,10 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
     credits = []
     for case in part.public_cases():
         keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
+        scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        credits.append(1 - len(bad) / len(keys))
+        credits.append(1 - len(bad & set(scored)) / len(scored))
     return part.points * sum(credits) / len(credits)
 
 

@@ -50,24 +50,28 @@ def test_everything_right_scores_full_points() -> None:
     assert result.cases[0].messages == [] and result.cases[0].status == "ok"
 
 
-def test_loss_right_gradient_wrong_loses_a_third_of_the_case() -> None:
-    # dW doubled everywhere: the match check fails; the student's own loss is still the true
-    # one, so its finite differences equal DW and the selfgrad check fails too. 1 of 3 passes.
+def test_loss_right_gradient_wrong_loses_half_of_the_case() -> None:
+    # dW doubled everywhere: the match check fails (1 of the 2 scored checks passes); the
+    # student's own loss is still the true one, so its finite differences equal DW and the
+    # selfgrad diagnostic says the bug is in the gradient.
     bad = student_record(dW=2 * DW, numeric=DW)
     result = judge_part(LOSS_PART, [(CASE, False)], [bad], [ref_record()])
-    assert result.cases[0].score == pytest.approx(1 / 3)
-    assert result.score == pytest.approx(12 / 3, abs=1e-6)
+    assert result.cases[0].score == pytest.approx(1 / 2)
+    assert result.score == pytest.approx(12 / 2, abs=1e-6)
     assert result.status == "failed" and result.cases[0].status == "failed"
     text = all_messages(result)
     assert "twice the expected value" in text
     assert "finite differences of your own loss" in text
 
 
-def test_consistent_but_wrong_loss_keeps_the_selfgrad_credit() -> None:
-    # A wrong loss whose gradient is right *for that loss*: loss and dW fail, selfgrad passes.
+def test_self_consistency_alone_earns_nothing() -> None:
+    # A wrong loss whose gradient is right *for that loss* (the constant-zero loss with a zero
+    # gradient, say): loss and dW fail, and agreeing with its own finite differences earns 0.
     bad = student_record(loss=2.0, dW=DW + 1.0, numeric=DW + 1.0)
     result = judge_part(LOSS_PART, [(CASE, False)], [bad], [ref_record()])
-    assert result.cases[0].score == pytest.approx(1 / 3)
+    assert result.cases[0].score == 0.0
+    zero = student_record(loss=0.0, dW=np.zeros_like(DW), numeric=np.zeros_like(DW))
+    assert judge_part(LOSS_PART, [(CASE, False)], [zero], [ref_record()]).score == 0.0
 
 
 def test_partial_credit_averages_over_cases() -> None:
@@ -76,9 +80,9 @@ def test_partial_credit_averages_over_cases() -> None:
     result = judge_part(
         LOSS_PART, [(CASE, False), (case2, False)], records, [ref_record(), ref_record()]
     )
-    # case scores 1 and 2/3: 12 * (1 + 2/3) / 2 = 10
-    assert result.score == pytest.approx(10.0, abs=1e-6)
-    assert [c.score for c in result.cases] == pytest.approx([1.0, 2 / 3])
+    # case scores 1 and 1/2 (selfgrad is not scored): 12 * (1 + 1/2) / 2 = 9
+    assert result.score == pytest.approx(9.0, abs=1e-6)
+    assert [c.score for c in result.cases] == pytest.approx([1.0, 1 / 2])
 
 
 def test_case_restricted_checks() -> None:
@@ -93,15 +97,27 @@ def test_output_not_produced() -> None:
     rec = student_record()
     del rec["loss"]
     result = judge_part(LOSS_PART, [(CASE, False)], [rec], [ref_record()])
-    assert result.cases[0].score == pytest.approx(2 / 3)
+    assert result.cases[0].score == pytest.approx(1 / 2)
     assert "loss: not produced" in all_messages(result)
 
 
-def test_selfgrad_without_numeric_record_is_not_penalised() -> None:
-    rec = student_record()
+def test_a_missing_measurement_is_never_a_pass() -> None:
+    # finite differences that a sandbox dropped (say, by patching the grader's size limit)
+    # cannot earn anything, and a wrong dW still fails against the reference
+    rec = student_record(dW=DW + 1.0)
     del rec["numeric_dW"]
     result = judge_part(LOSS_PART, [(CASE, False)], [rec], [ref_record()])
-    assert result.score == 12
+    assert result.score == pytest.approx(12 / 2)
+    assert any("no finite differences" in m for m in result.cases[0].messages)
+
+
+def test_a_nan_accuracy_is_a_failed_check_not_a_nan_score() -> None:
+    part = Part(
+        "test_acc", "acc", ("f",), 4.0, "call", (Check("at_least", "acc", threshold=0.9),)
+    )
+    result = judge_part(part, [(CASE, False)], [{"acc": float("nan")}], [None])
+    assert result.score == 0.0 and result.status == "failed"
+    assert "not a number" in result.cases[0].messages[0]
 
 
 def test_missing_reference_output_is_an_instructor_error() -> None:
@@ -185,7 +201,7 @@ def test_hidden_scalar_factor_hint_does_not_reveal_the_expected_value() -> None:
 def test_hidden_selfgrad_message_hides_worst_entries() -> None:
     case = _hidden_case()
     ref = {"loss": 1.0, "dW": np.full((3, 3), 2.0)}
-    rec = {"loss": 1.0, "dW": np.full((3, 3), 2.0), "numeric_dW": np.full((3, 3), SECRET)}
+    rec = {"loss": 1.0, "dW": np.full((3, 3), 3.0), "numeric_dW": np.full((3, 3), SECRET)}
     result = judge_part(LOSS_PART, [(case, True)], [rec], [ref])
     text = all_messages(result)
     assert "finite differences" in text and "12345" not in text and " at [" not in text

@@ -28,7 +28,7 @@ from autograder.judge import PartResult, judge_part
 from autograder.notebook import Grader
 from autograder.notebook_io import nbgrader_meta, source_notebook
 from autograder.probes import a2 as a2_probes
-from autograder.probes import run_probe
+from autograder.probes import probe_and_measure, run_probe
 from autograder.reference import reference_namespace, reference_records
 from autograder.spec import AssignmentSpec, Case, Part
 
@@ -74,7 +74,7 @@ def grade(
     for part in spec.parts:
         if only is not None and part.id not in only:
             continue
-        records = [run_probe(namespace, part, c.args) for c, _ in cases[part.id]]
+        records = [probe_and_measure(namespace, part, c.args) for c, _ in cases[part.id]]
         out[part.id] = judge_part(part, cases[part.id], records, references[part.id])
     return out
 
@@ -496,7 +496,7 @@ def test_a_mistake_costs_points_on_its_own_part_only(spec, cases, references, mi
     public_only = judge_part(
         part,
         [(c, False) for c in part.public_cases()],
-        [run_probe(ns, part, c.args) for c in part.public_cases()],
+        [probe_and_measure(ns, part, c.args) for c in part.public_cases()],
         references[part_id][: len(public)],
     )
     assert public_only.score == pytest.approx(public_score(part, failing), abs=1e-6)
@@ -618,23 +618,72 @@ def _raw_answer(gid: str) -> str:
     return next(c.source for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid)
 
 
-def test_a_slow_walk_is_stopped_with_advice(spec, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(a2_probes, "DEEP_TIME_LIMIT", 0.0)
-    monkeypatch.setattr(a2_probes, "DEEP_SLOW_FLOOR", 0.0)
+LIST_WALK_VALUE = """
+class Value:
+    def __init__(self, data, parents=(), local_grads=(), op=""):
+        self.data, self.grad = float(data), 0.0
+        self.parents, self.local_grads = tuple(parents), tuple(local_grads)
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other), (other.data, self.data))
+
+    def backward(self):
+        order, visited, stack = [], [], [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif node not in visited:          # membership in a list: quadratic
+                visited.append(node)
+                stack.append((node, True))
+                stack.extend((p, False) for p in node.parents if p not in visited)
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, g in zip(node.parents, node.local_grads):
+                parent.grad += g * node.grad
+"""
+
+
+def test_a_quadratic_walk_is_stopped_by_counting_comparisons_not_by_time(spec) -> None:
+    """A list-based visited set is stopped after a fixed count of ``==``, on any machine."""
     part = _part(spec, "test_value_backward")
     deep = next(c for c in part.public_cases() if c.args["kind"] == "deep")
-    rec = run_probe(notebook_namespace(), part, deep.args)
+    ns: dict[str, Any] = {}
+    exec(LIST_WALK_VALUE, ns)
+    rec = run_probe(ns, part, deep.args)
     assert rec["__status__"] == "error"
-    assert "TimeoutError" in rec["__error__"] and "use a set" in rec["__error__"].lower()
+    assert "ComparisonBudgetError" in rec["__error__"]
+    assert "use a set" in rec["__error__"].lower()
+    budget = a2_probes.EQ_BUDGET_PER_NODE * (2 * deep.args["steps"] + 1)
+    assert f"{budget:,}" in rec["__error__"]
+    # the student's class is left as it was: comparison is identity again
+    assert ns["Value"](1.0) != ns["Value"](1.0)
+    assert "__eq__" not in ns["Value"].__dict__
+    # the walk itself is correct: with nothing counted, it passes the small graphs
+    small = next(c for c in part.public_cases() if c.args["kind"] != "deep")
+    ns["Value"].__add__ = lambda a, b: ns["Value"](a.data + b.data, (a, b), (1.0, 1.0))
+    rec = run_probe(ns, part, small.args)
+    assert "ComparisonBudgetError" not in rec.get("__error__", "")
 
 
-def test_the_deep_chain_is_fast_for_a_correct_engine(spec) -> None:
+def test_a_students_own_equality_is_kept_while_counting(spec) -> None:
+    part = _part(spec, "test_value_backward")
+    deep = next(c for c in part.public_cases() if c.args["kind"] == "deep")
+    ns: dict[str, Any] = {}
+    exec(LIST_WALK_VALUE + "\n    def __eq__(self, other):\n        return self is other\n", ns)
+    own = ns["Value"].__dict__["__eq__"]
+    rec = run_probe(ns, part, deep.args)
+    assert "ComparisonBudgetError" in rec["__error__"]
+    assert ns["Value"].__dict__["__eq__"] is own
+
+
+def test_the_deep_chain_passes_for_a_correct_engine(spec) -> None:
     part = _part(spec, "test_value_backward")
     deep = next(c for c in part.public_cases() if c.args["kind"] == "deep")
     rec = run_probe(notebook_namespace(), part, deep.args)
     assert "__error__" not in rec
     assert rec["grads_deep"] == pytest.approx([2.0], rel=1e-9)  # c ** steps = 2 by design
-    assert rec["__seconds__"] < 5.0
 
 
 def test_forward_mode_calls_f_once_per_input(spec) -> None:

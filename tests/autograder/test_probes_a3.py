@@ -23,7 +23,7 @@ from autograder.build import write_public_cases
 from autograder.course import load_spec
 from autograder.datasets import load_digits_split
 from autograder.notebook import Grader
-from autograder.probes import run_probe
+from autograder.probes import probe_and_measure, run_probe
 from autograder.spec import AssignmentSpec, Part
 
 ASSIGNMENT = "a3_backprop_mlp"
@@ -288,9 +288,10 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
     credits = []
     for case in part.public_cases():
         keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
+        scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        credits.append(1 - len(bad) / len(keys))
+        credits.append(1 - len(bad & set(scored)) / len(scored))
     return part.points * sum(credits) / len(credits)
 
 
@@ -419,11 +420,19 @@ def test_mlp_that_keeps_copies_of_its_parameters_fails(
 def test_untrained_or_missing_models_score_nothing(
     grader: Grader, namespace: dict[str, Any], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    class Constant:
-        def predict(self, X: np.ndarray) -> np.ndarray:
-            return np.zeros(X.shape[0], dtype=np.int64)
+    class Untrained:
+        """Zero weights (every score 0, so class 0 everywhere); its predict lies, perfectly."""
 
-    namespace["xor_model"] = Constant()
+        activation, loss_type = "tanh", "softmax"
+
+        def __init__(self) -> None:
+            self.params = {"W1": np.zeros((2, 4)), "b1": np.zeros(4), "W2": np.zeros((4, 2))}
+            self.params["b2"] = np.zeros(2)
+
+        def predict(self, X: np.ndarray) -> np.ndarray:
+            return np.logical_xor(X[:, 0] > 0.5, X[:, 1] > 0.5).astype(np.int64)
+
+    namespace["xor_model"] = Untrained()
     namespace["digits_model"] = None
     assert grader.check("test_xor", namespace) == 0.0
     assert grader.check("test_digits_mlp", namespace) == 0.0
@@ -493,20 +502,20 @@ def test_reference_vjps_equal_the_reference_backward_passes(spec: AssignmentSpec
     ns = {name: getattr(reference, name) for name in reference.__all__}
     part = spec.part("test_affine_jacobians")
     for case in part.public_cases() + part.hidden_cases():
-        rec = run_probe(ns, part, case.args)
+        rec = probe_and_measure(ns, part, case.args)
         x, w, dout = case.args["x"], case.args["w"], case.args["dout"]
         _, cache = reference.affine_forward(x[None, :], w, np.zeros(w.shape[1]))
         dx, dw, _ = reference.affine_backward(dout[None, :], cache)
         assert np.allclose(rec["vjp_x"], dx[0]) and np.allclose(rec["vjp_w"], dw)
     part = spec.part("test_elementwise_jacobian")
     for case in part.public_cases() + part.hidden_cases():
-        rec = run_probe(ns, part, case.args)
+        rec = probe_and_measure(ns, part, case.args)
         forward, backward = reference.get_activation(case.args["activation"])
         dx = backward(case.args["dout"], forward(case.args["x"])[1])
         assert np.allclose(rec["vjp"], dx), case.name
     part = spec.part("test_softmax_jacobian")
     for case in part.public_cases() + part.hidden_cases():
-        rec = run_probe(ns, part, case.args)
+        rec = probe_and_measure(ns, part, case.args)
         dx = reference.softmax_backward(case.args["dout"], (case.args["p"],))
         assert np.allclose(rec["vjp"], dx), case.name
 

@@ -129,3 +129,12 @@ def test_cgroup_of_a_dead_grading_process_is_released() -> None:
     assert limits.release_leftover_cgroups(wait=10) == []
     assert not orphan.exists()
     assert sleeper.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_bubblewrap_can_create_a_sandbox_on_ci() -> None:
+    """On CI the isolation tests must run, not skip: bubblewrap has to work there."""
+    from tests.sandbox_support import ON_CI, bwrap_works
+
+    if not ON_CI:
+        pytest.skip("only required where CI is set")
+    assert bwrap_works(), "bubblewrap is missing or cannot create namespaces on this CI machine"

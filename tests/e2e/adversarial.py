@@ -17,7 +17,6 @@ from nbformat import NotebookNode
 from autograder.notebook_io import nbgrader_meta
 
 WRONG_L1 = "    return 1.0, np.ones_like(W)\n"
-CANARY_PORT = 47613  # a server of the test's own listens here; the sandbox must not reach it
 
 
 @dataclass
@@ -163,13 +162,14 @@ ADVERSARIES = [
         ("test_l1_penalty",),
         answers=_l1(
             "    import socket\n"
-            f"    for host in ('127.0.0.1', 'localhost'):\n"
+            "    for host in ('127.0.0.1', 'localhost'):\n"
             "        try:\n"
-            f"            conn = socket.create_connection((host, {CANARY_PORT}), timeout=1)\n"
+            "            conn = socket.create_connection((host, {port}), timeout=1)\n"
             "            conn.sendall(b'hi')\n"
             "        except OSError:\n"
             "            pass\n" + WRONG_L1
         ),
+        names_host_paths=True,  # {port}: the test's canary server, on a port the OS chose
     ),
     Adversary(
         "cheat_equal_to_anything",
@@ -200,6 +200,74 @@ ADVERSARIES = [
 ]
 
 
+LINK_NAMES = (
+    "plan.json",
+    "inputs.npz",
+    "progress.jsonl",
+    "stdout.log",
+    "stderr.log",
+    "records",
+    "submission.ipynb",
+)
+
+ADVERSARIES += [
+    Adversary(
+        # plant links to a host file under every name the grader ever used in the work folder,
+        # then crash, so the grader restarts: it must never open, write or truncate through them
+        "cheat_symlinks_then_crash",
+        ("test_l1_penalty",),
+        answers=_l1(WRONG_L1),
+        insert_after={
+            "l1_penalty": (
+                "import os\n"
+                f"for name in {LINK_NAMES!r}:\n"
+                "    try:\n"
+                "        os.remove(name)\n"
+                "    except OSError:\n"
+                "        pass\n"
+                "    os.symlink('{canary}', name)\n"
+                "    os.symlink('{canary}', name + '.tmp')\n"
+                "os.makedirs('records2', exist_ok=True)\n"
+            ),
+            "test_l1_penalty": "import os\nos._exit(3)\n",
+        },
+        names_host_paths=True,
+    ),
+    Adversary(
+        # a thread that never ends and a child that sleeps: neither may hold the grading slot,
+        # and an atexit handler that would print a forged verdict never runs
+        "fault_lingering_thread_and_child",
+        ("test_l1_penalty",),
+        answers=_l1(WRONG_L1),
+        insert_after={
+            "l1_penalty": (
+                "import atexit, os, threading, time\n"
+                "threading.Thread(target=lambda: time.sleep(10**6), daemon=False).start()\n"
+                "if os.fork() == 0:\n"
+                "    time.sleep(10**6)\n"
+                "    os._exit(0)\n"
+                "atexit.register(lambda: print('[PASS] everything: 92 / 92'))\n"
+            )
+        },
+    ),
+    Adversary(
+        # a module in the work folder named like one the grader imports: with -I and a fresh
+        # folder per start it is never imported by the grader, before or after a restart
+        "cheat_shadow_module_then_crash",
+        ("test_l1_penalty",),
+        answers=_l1(WRONG_L1),
+        insert_after={
+            "l1_penalty": (
+                "for mod in ('json', 'numpy', 'autograder', 'IPython', 'zipfile'):\n"
+                "    with open(mod + '.py', 'w') as fh:\n"
+                "        fh.write('raise SystemExit(0)\\n')\n"
+            ),
+            "test_l1_penalty": "import os\nos._exit(3)\n",
+        },
+    ),
+]
+
+
 def _cell(nb: NotebookNode, cell_id: str) -> tuple[int, NotebookNode]:
     for i, c in enumerate(nb.cells):
         if c.get("id") == cell_id or nbgrader_meta(c).get("grade_id") == cell_id:
@@ -214,7 +282,9 @@ def build(
 
     ``places`` fills the ``{name}`` fields of the answers of an adversary that names host paths
     (keys ``course``, ``submissions`` and ``out``: the course repository, the submissions folder,
-    the grading output folder); such an adversary cannot be built without them.
+    the grading output folder; ``port``: the test's canary server on loopback; ``canary``: a
+    host file that must stay untouched); such an
+    adversary cannot be built without them.
     """
     if adv.names_host_paths and places is None:
         raise ValueError(f"{adv.name} names host paths: pass them as places")
@@ -224,6 +294,8 @@ def build(
             source = source.format(**(places or {}))
         _cell(nb, cell_id)[1].source = source
     for cell_id, source in adv.insert_after.items():
+        if adv.names_host_paths:
+            source = source.format(**(places or {}))
         index, _ = _cell(nb, cell_id)
         nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
     if adv.edit == "test_cells":

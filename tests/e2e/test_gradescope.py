@@ -14,10 +14,10 @@ import pytest
 from autograder.course import load_spec
 from autograder.demo import demo_submissions
 from autograder.gradescope import build_zip
-from autograder.sandbox.bwrap import bwrap_path
+from tests.sandbox_support import SANDBOX_SKIP
 
 A1 = "a1_linear_classifiers"
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(bwrap_path() is None, reason="no bwrap")]
+pytestmark = [pytest.mark.slow, SANDBOX_SKIP]
 
 
 def test_run_autograder_writes_results_json(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ own ``nbgrader autograde`` and by ``autograder check`` get equal scores.
 
 from __future__ import annotations
 
+import os
 import socket
-import subprocess
 import threading
 from pathlib import Path
 
@@ -18,14 +18,12 @@ from autograder.checknb import check_notebook
 from autograder.course import course_root, load_spec
 from autograder.demo import demo_submissions, reference_submission, write_submission
 from autograder.grade import grade
-from autograder.sandbox.bwrap import bwrap_path
-from tests.e2e.adversarial import ADVERSARIES, CANARY_PORT, build
+from tests.e2e.adversarial import ADVERSARIES, build
+from tests.sandbox_support import SANDBOX_SKIP, descendants
 
 A1 = "a1_linear_classifiers"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (bwrap) is not installed"),
-]
+CANARY_TEXT = "host file: must never be written through a link in the sandbox\n"
+pytestmark = [pytest.mark.slow, SANDBOX_SKIP]
 
 
 class Canary:
@@ -34,7 +32,8 @@ class Canary:
     def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", CANARY_PORT))
+        self.sock.bind(("127.0.0.1", 0))  # a free port, chosen by the OS
+        self.port = int(self.sock.getsockname()[1])
         self.sock.listen(8)
         self.sock.settimeout(0.2)
         self.hits = 0
@@ -61,18 +60,28 @@ class Canary:
 def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Canary]:
     folder = tmp_path_factory.mktemp("adversarial")
     out = tmp_path_factory.mktemp("out")
-    places = {"course": str(course_root()), "submissions": str(folder), "out": str(out)}
+    canary = Canary()
+    host_file = tmp_path_factory.mktemp("host") / "canary.txt"
+    host_file.write_text(CANARY_TEXT)
+    places = {
+        "course": str(course_root()),
+        "submissions": str(folder),
+        "out": str(out),
+        "port": str(canary.port),
+        "canary": str(host_file),
+    }
     reference = reference_submission(A1)
     write_submission(folder, "honest", A1, reference)
+    write_submission(folder, "odd name (1)", A1, reference)  # not a safe file name
     for adv in ADVERSARIES:
         write_submission(folder, adv.name, A1, build(reference, adv, places))
-    canary = Canary()
     try:
         results = grade(A1, folder, out, jobs=2, cell_timeout=10, progress=False)
     finally:
         canary.close()
     by_student = {r.student: {p.part_id: p for p in r.parts} for r in results}
     notes = {r.student: r.notes for r in results}
+    notes["__host_file__"] = [host_file.read_text()]
     return by_student, notes, canary
 
 
@@ -99,15 +108,12 @@ def test_honest_submission_full_marks(attacked) -> None:
 def test_no_network_and_machine_healthy(attacked) -> None:
     _, _, canary = attacked
     assert canary.hits == 0, "a sandboxed notebook reached a server on the host's loopback"
-    left = subprocess.run(
-        ["pgrep", "-f", "autograder.sandbox.harness"], capture_output=True, text=True
-    )
-    assert left.stdout.strip() == "", f"sandbox processes left running: {left.stdout}"
-    cgroups = (
-        [p for p in Path("/sys/fs/cgroup/pids").glob("dlf-*")]
-        if Path("/sys/fs/cgroup/pids").is_dir()
-        else []
-    )
+    # only what this test process started is looked at: its own descendants, and the cgroups
+    # named after its pid (the grader runs in this process)
+    left = [cmd for cmd in descendants(os.getpid()).values() if "autograder.sandbox" in cmd]
+    assert left == [], f"sandbox processes left running: {left}"
+    pids_root = Path("/sys/fs/cgroup/pids")
+    cgroups = list(pids_root.glob(f"dlf-{os.getpid()}-*")) if pids_root.is_dir() else []
     assert cgroups == []
 
 
@@ -149,3 +155,20 @@ def test_engines_agree_on_honest_submissions(tmp_path: Path) -> None:
     assert {p.part_id: p.score for p in checked} == {
         k[1]: v for k, v in scores["isolated"].items() if k[0] == "mistakes"
     }
+
+
+def test_links_in_the_work_folder_never_reach_a_host_file(attacked) -> None:
+    _, notes, _ = attacked
+    assert notes["__host_file__"] == [CANARY_TEXT]
+
+
+def test_an_odd_file_name_is_renamed_and_graded(attacked) -> None:
+    by_student, notes, _ = attacked
+    parts = by_student["odd_name__1_"]
+    assert all(p.score == p.points for p in parts.values())
+    assert any("'odd name (1)'" in n for n in notes["odd_name__1_"])
+
+
+def test_what_a_notebook_leaves_running_does_not_hold_its_slot(attacked) -> None:
+    _, notes, _ = attacked
+    assert not any("total time limit" in n for n in notes["fault_lingering_thread_and_child"])

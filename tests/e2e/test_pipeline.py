@@ -50,7 +50,7 @@ def test_validate_source_passes_release_fails(assignment: str) -> None:
     assert report.problems == []
     assert all(r.score == r.points for r in report.source)
     assert all(r.score == 0 for r in report.release)
-    assert report.seconds < 30, f"the notebook took {report.seconds:.1f} s (limit 30 s)"
+    # the notebook's run time is measured by benchmarks/notebook_time.py, never asserted here
 
 
 def test_every_student_has_a_row_per_part(assignment: str, graded) -> None:

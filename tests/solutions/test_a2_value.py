@@ -7,7 +7,6 @@ an independent naive loop.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -194,10 +193,10 @@ def test_backward_from_an_intermediate_node() -> None:
     assert (x.grad, y.grad, s.grad) == (1.0, 1.0, 1.0)
 
 
-def test_long_chain_is_iterative_and_fast() -> None:
+def test_long_chain_is_iterative() -> None:
     # y = x + x + ... + x (100 001 terms) built as a chain of 100 000 additions: depth 100 000,
     # dy/dx = 100 001 exactly. A recursive topological sort would exceed Python's recursion limit.
-    start = time.perf_counter()
+    # (How long it takes is measured in benchmarks/, never asserted here.)
     x = Value(0.25)
     y = x
     for _ in range(100_000):
@@ -206,7 +205,6 @@ def test_long_chain_is_iterative_and_fast() -> None:
     assert y.data == 0.25 * 100_001
     assert x.grad == 100_001.0
     del y
-    assert time.perf_counter() - start < 5.0
 
 
 def test_long_unary_chain_matches_a_naive_product() -> None:
