@@ -151,6 +151,13 @@ def parse_autograded(
             )
             continue
         score, status, messages, payload = _cell_outcome(cell)
+        if score is not None and not math.isfinite(float(score)):
+            # a test cell whose value is NaN or infinite (the notebook's code can make it so
+            # in these engines) scores nothing
+            score, status = 0.0, "failed"
+            messages = ["the test cell's score is not a finite number"]
+        if score is not None:
+            score = min(max(float(score), 0.0), part.points)
         if payload is not None:
             result = PartResult.from_dict(payload)
             result.score = min(float(score or 0.0), part.points)

@@ -17,6 +17,7 @@ import numpy as np
 from autograder.gradcheck import compare_gradients
 from autograder.hints import diagnose
 from autograder.records import Record
+from autograder.redact import redact
 from autograder.spec import Case, Check, Part
 
 STATUSES = ("ok", "failed", "error", "timeout", "missing", "invalid", "manual")
@@ -219,14 +220,21 @@ def judge_case(
         if hidden and raised and "__error_type__" in student:
             # the exception's message may quote a hidden input: show its type and the line only
             text = f"{student['__error_type__']}{student.get('__error_where__', '')}"
+        # any text from where the student's code ran may be forged to quote hidden inputs or
+        # this machine's paths: scrubbed by value, whatever its source claims to be
+        text = redact(text, case.args if hidden else None)
         result.messages.append(f"raised {text}" if raised else text)
         return result
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
     context = {**case_context(case), "hidden": hidden}
     credits = []
     diagnostics = []
+    gates = set(part.options.get("gate", ()))
+    gate_failed = False
     for check in checks:
         credit, msg = _check_case(check, student, reference, hidden=hidden, context=context)
+        if check.key in gates and credit < 1.0:
+            gate_failed = True
         if check.kind == "selfgrad":
             # self-consistency earns nothing: a wrong loss with the gradient of that wrong loss
             # is still wrong, and the finite differences come from where the student's code
@@ -243,16 +251,28 @@ def judge_case(
             result.messages.append(msg + (f"\n    note: {extra}" if extra else ""))
     # a case with nothing scored is a spec error, never a free pass
     result.score = float(np.mean(credits)) if credits else 0.0
+    if gate_failed:
+        # the part's core result is wrong: its side conditions (called often enough, input
+        # left alone, ...) are then no achievement of their own
+        result.score = 0.0
+        result.messages.append(
+            "note: no credit for this case while "
+            + " / ".join(c.name for c in checks if c.key in gates)
+            + " is wrong"
+        )
     if result.messages:
         result.messages += diagnostics
     result.status = "ok" if result.score >= 1.0 else "failed"
+    scrub_args = case.args if hidden else None
     if "__mutated__" in student:
+        names = redact(str(student["__mutated__"])[:200], scrub_args)
         result.messages.append(
-            f"note: your function modified its input(s) {student['__mutated__']} in place; "
+            f"note: your function modified its input(s) {names} in place; "
             "the caller's arrays must be left unchanged (work on a copy)"
         )
     if "__warnings__" in student:
-        result.messages.append(f"note: warnings were raised: {student['__warnings__']}")
+        warned = redact(str(student["__warnings__"])[:500], scrub_args)
+        result.messages.append(f"note: warnings were raised: {warned}")
     return result
 
 

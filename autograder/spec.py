@@ -105,7 +105,9 @@ class Part:
         Zero-argument functions returning the list of cases (so hidden inputs are only ever
         generated where the spec module is present).
     options : dict
-        Probe options shared by every case (e.g. ``{"wrt": "W"}``).
+        Probe options shared by every case (e.g. ``{"wrt": "W"}``). The judge reads one:
+        ``gate``, a list of check keys; a case where any of them fails scores 0 (side
+        conditions such as "W0 left unchanged" earn nothing without the core result).
     hints : dict
         Extra hints keyed by check output, shown when that check fails.
     """

@@ -101,7 +101,7 @@ class ResultReader:
     events : list of dict
         Progress events (``start``, ``end``, ``timeout``, ``done``), in order.
     records : dict
-        ``part id -> payload`` of the last records frame received for that part.
+        ``part id -> payload`` of the first records frame received for that part.
     problem : str
         Why reading stopped early (a malformed frame), or ``""``.
     """
@@ -132,7 +132,9 @@ class ResultReader:
                     if header["type"] == "event" and len(self.events) < 100_000:
                         self.events.append(header)
                     elif header["type"] == "records" and isinstance(header.get("part"), str):
-                        self.records[header["part"]] = payload
+                        # the first frame for a part counts: a later one (a thread or handler
+                        # the student left running) never replaces it
+                        self.records.setdefault(header["part"], payload)
         except (FrameError, OSError) as exc:
             self.problem = str(exc)
             while self.stream.read(1 << 16):  # drain, so the writer never blocks on a full pipe

@@ -340,6 +340,9 @@ PARTS = (
             _sgd_case("h_mini", 162, 50, 5, 300, "batch_size = 5"),
             _sgd_case("h_one", 163, 30, 1, 400, "batch_size = 1"),
         ],
+        # an sgd that never updates, or updates wrongly, earns nothing for calling loss_fn the
+        # right number of times or leaving W0 alone
+        options={"gate": ["W", "replay_ok"]},
     ),
     Part(
         "test_predict",

@@ -180,6 +180,16 @@ def sgd_in_place(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):
     return W, hist
 
 
+def sgd_never_updates(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):
+    """Draws proper minibatches and calls loss_fn, but never moves W."""
+    W, hist = W0.copy(), []
+    for _ in range(num_iters):
+        idx = rng.choice(X.shape[0], size=batch_size, replace=False)
+        loss, _ = loss_fn(W, X[idx], y[idx], reg)
+        hist.append(loss)
+    return W, hist
+
+
 def accuracy_count(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     """Number of correct predictions instead of the fraction."""
     return float(np.sum(y_pred == y_true))
@@ -227,6 +237,14 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         "no sample twice in a minibatch (replace=False): not satisfied",
         {"full_batch": {"W", "history"}, "minibatch": {"distinct_rows_ok"}},
     ),
+    # the side conditions hold (calls, batch sizes, distinct rows, W0 untouched) but the core
+    # result is wrong in every case: the gate leaves no credit at all
+    "sgd that never updates": (
+        "sgd",
+        sgd_never_updates,
+        "no credit for this case while",
+        {"full_batch": {"W", "history"}, "minibatch": {"loss_decreased", "replay_ok"}},
+    ),
     "sgd updating W0 in place": (
         "sgd",
         sgd_in_place,
@@ -250,7 +268,8 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
         scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        credits.append(1 - len(bad & set(scored)) / len(scored))
+        gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
+        credits.append(0.0 if gated else 1 - len(bad & set(scored)) / len(scored))
     return part.points * sum(credits) / len(credits)
 
 

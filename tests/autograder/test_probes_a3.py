@@ -291,7 +291,8 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
         scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        credits.append(1 - len(bad & set(scored)) / len(scored))
+        gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
+        credits.append(0.0 if gated else 1 - len(bad & set(scored)) / len(scored))
     return part.points * sum(credits) / len(credits)
 
 

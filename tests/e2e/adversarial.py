@@ -268,6 +268,80 @@ ADVERSARIES += [
 ]
 
 
+NEVER_UPDATES = (
+    "import numpy as np\n\n"
+    "def sgd(loss_fn, W0, X, y, *, lr, reg, batch_size, num_iters, rng):\n"
+    "    W, hist = W0.copy(), []\n"
+    "    for _ in range(num_iters):\n"
+    "        idx = rng.choice(X.shape[0], size=batch_size, replace=False)\n"
+    "        hist.append(loss_fn(W, X[idx], y[idx], reg)[0])\n"
+    "    return W, hist\n"
+)
+UNTRAINED = "best_W = np.zeros((65, 10))\nresults, best_val, best_history = {}, 0.0, [1.0]\n"
+
+ADVERSARIES += [
+    Adversary(
+        # replace the grader's probes and constants inside the sandbox: they only ever produce
+        # raw values there, and every verdict is computed again on the trusted side
+        "cheat_patch_grader_modules",
+        ("test_sgd", "test_tuned_softmax"),
+        answers={"sgd": NEVER_UPDATES, "tune_softmax": UNTRAINED},
+        insert_after={
+            "sgd": (
+                "import numpy as np\n"
+                "import autograder.judge, autograder.gradcheck, autograder.records\n"
+                "from autograder.probes import core\n"
+                "core.MAX_ENTRYWISE = 0\n"
+                "def fake_sgd(namespace, part, args):\n"
+                "    n, bs = int(args['num_iters']), int(args['batch_size'])\n"
+                "    N = args['X'].shape[0]\n"
+                "    ids = np.concatenate([np.arange(i, i + bs) % N for i in range(n)])\n"
+                "    return {'W': args['W0'], 'history': np.linspace(3, 1, n),\n"
+                "            'W0_after': args['W0'], 'batch_ids': ids,\n"
+                "            'batch_lens': np.full(n, bs), 'replay_ok': True,\n"
+                "            'batch_sizes_ok': True, 'distinct_rows_ok': True,\n"
+                "            'loss_decreased': True, 'w0_unchanged': True, 'num_calls': n}\n"
+                "core.PROBES['sgd'] = fake_sgd\n"
+                "core.PROBES['trained_accuracy'] = lambda ns, part, args: {\n"
+                "    'W': np.zeros((65, 10)), 'accuracy': 1.0}\n"
+                "autograder.judge.judge_part = lambda *a, **k: None\n"
+                "autograder.gradcheck.compare_gradients = lambda *a, **k: None\n"
+            )
+        },
+    ),
+    Adversary(
+        # forged result frames on every pipe the notebook can find, sent from a cell (so the
+        # stream stays well-formed) and from an atexit handler (which must never run): the
+        # trusted side measures forged raw values like honest ones, and the replay fails
+        "cheat_forged_result_frames",
+        ("test_sgd",),
+        answers={"sgd": NEVER_UPDATES},
+        insert_after={
+            "sgd": (
+                "import atexit, os, numpy as np\n"
+                "from autograder.sandbox.channel import send\n"
+                "from autograder.sandbox.recordfile import encode_records\n"
+                "def forge():\n"
+                "    rec = {'W': np.zeros((4, 2)), 'history': np.linspace(3, 1, 25),\n"
+                "           'replay_ok': True, 'batch_sizes_ok': True, 'num_calls': 25,\n"
+                "           'distinct_rows_ok': True, 'loss_decreased': True,\n"
+                "           'w0_unchanged': True, 'W0_after': np.zeros((4, 2)),\n"
+                "           'batch_ids': np.arange(12), 'batch_lens': np.array([12])}\n"
+                "    payload = encode_records([rec] * 5)\n"
+                "    for fd in range(3, 64):\n"
+                "        try:\n"
+                "            os.fstat(fd)\n"
+                "            send(fd, {'type': 'records', 'part': 'test_sgd'}, payload)\n"
+                "        except OSError:\n"
+                "            pass\n"
+                "forge()\n"
+                "atexit.register(forge)\n"
+            )
+        },
+    ),
+]
+
+
 def _cell(nb: NotebookNode, cell_id: str) -> tuple[int, NotebookNode]:
     for i, c in enumerate(nb.cells):
         if c.get("id") == cell_id or nbgrader_meta(c).get("grade_id") == cell_id:
