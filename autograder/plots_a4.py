@@ -29,6 +29,7 @@ def activation_histograms(
     layers: Sequence[int] = (1, 4, 7, 10),
     bins: int = 40,
     value_range: tuple[float, float] = (-1.0, 1.0),
+    drop_zeros: bool = False,
     title: str = "",
 ) -> Figure:
     """A grid of histograms: one row per initialiser, one column per layer.
@@ -42,6 +43,8 @@ def activation_histograms(
     bins : int
     value_range : (float, float)
         Histogram range, the same in every panel so that the panels compare.
+    drop_zeros : bool, default False
+        Histogram only the non-zero entries (ReLU layers); the std shown is still of all.
     title : str
 
     Returns
@@ -56,12 +59,14 @@ def activation_histograms(
         for j, layer in enumerate(layers):
             ax = axes[i, j]
             values = np.asarray(grid[label][layer - 1], dtype=np.float64).ravel()
-            ax.hist(values, bins=bins, range=value_range, color="C0", alpha=0.85)
+            shown = values[values != 0] if drop_zeros else values
+            ax.hist(shown, bins=bins, range=value_range, color="C0", alpha=0.85)
             ax.set_yticks([])
             ax.tick_params(labelsize=7)
             spread = float(values.std())
             ax.text(0.97, 0.9, f"std {spread:.2g}", transform=ax.transAxes, ha="right",
-                    va="top", fontsize=7)
+                    va="top", fontsize=7,
+                    bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0})
             if i == 0:
                 ax.set_title(f"layer {layer}", fontsize=9)
             if j == 0:
