@@ -1093,7 +1093,7 @@ plt.show()
 # The digits of assignment 1, but **half of the images are negatives** (every pixel of the
 # centred image multiplied by $-1$). A linear classifier cannot cope: its scores for $-x$ are
 # the negated scores for $x$, so the class it ranks first for an image it ranks last for the
-# image's negative (it gets about 0.25). A ReLU network can: $\max(z, 0) + \max(-z, 0) = |z|$
+# image's negative (it gets about 0.25 whatever its training). A ReLU network can: $\max(z, 0) + \max(-z, 0) = |z|$
 # does not care about the sign.
 #
 # **Your task.** Train a ReLU network with **at least 6 weight matrices** (64 inputs, 10
@@ -1105,9 +1105,9 @@ plt.show()
 #
 # **Targets:** validation accuracy **0.82** earns full credit (partial from 0.5); on a
 # **held-out test split** this notebook never loads, **0.85** earns full credit (partial from
-# 0.5). Measured: He initialisation and Adam (lr 1e-3, batches of 32, 20 epochs) reach 0.87 and
-# 0.91 in about a second; the same network with `small_normal_init` weights reaches 0.08 (SGD)
-# or 0.35 (Adam); a linear classifier about 0.21 and 0.25.
+# 0.5). Measured: He initialisation and momentum (0.9, lr 0.05, batches of 32, 20 epochs) reach
+# 0.88 and 0.93 in about a second; the same network with `small_normal_init` weights reaches
+# 0.09 (momentum) or 0.42 (Adam, lr 1e-3); a linear classifier at most 0.24 and 0.28.
 
 # %%
 inv = load_inverted_digits()
@@ -1123,9 +1123,9 @@ deep_history = None
 deep_rng = np.random.default_rng(0)
 deep_params = init_relu_net([64, 64, 64, 64, 64, 64, 10], he_normal_init, deep_rng)
 with tqdm(total=20, desc="deep net") as bar:
-    deep_params, deep_history = train_relu_net(deep_params, X_train, y_train, adam_init,
-                                               adam_step, epochs=20, batch_size=32,
-                                               rng=deep_rng, progress=bar, lr=1e-3)
+    deep_params, deep_history = train_relu_net(deep_params, X_train, y_train, momentum_init,
+                                               momentum_step, epochs=20, batch_size=32,
+                                               rng=deep_rng, progress=bar, lr=0.05)
 ### END SOLUTION
 print(f"validation accuracy: {relu_mlp_accuracy(deep_params, X_val, y_val):.3f}")
 
@@ -1137,18 +1137,18 @@ score = grader.check("test_deep_digits", globals(), hidden=True)
 score
 
 # %% [markdown]
-# The same network trained with a small-normal initialisation, for comparison, and a linear
-# classifier (one weight matrix):
+# The same recipe (momentum 0.9, lr 0.05, 20 epochs of batches of 32) with a small-normal
+# initialisation, for comparison, and a linear classifier (one weight matrix):
 
 # %%
 compare = {"your deep_params": deep_history}
-for label, sizes_c, init in (("small normal init, Adam", [64, 64, 64, 64, 64, 64, 10],
+for label, sizes_c, init in (("small normal init", [64, 64, 64, 64, 64, 64, 10],
                               small_normal_init),
-                             ("linear classifier, Adam", [64, 10], zeros_init)):
+                             ("linear classifier", [64, 10], zeros_init)):
     c_rng = np.random.default_rng(0)
     p0 = init_relu_net(sizes_c, init, c_rng)
-    p_c, compare[label] = train_relu_net(p0, X_train, y_train, adam_init, adam_step, epochs=20,
-                                         batch_size=32, rng=c_rng, lr=1e-3)
+    p_c, compare[label] = train_relu_net(p0, X_train, y_train, momentum_init, momentum_step,
+                                         epochs=20, batch_size=32, rng=c_rng, lr=0.05)
     print(f"{label}: validation accuracy {relu_mlp_accuracy(p_c, X_val, y_val):.3f}")
 plots_a4.learning_curves(compare, ylabel="mean training loss of the epoch",
                          title="inverted digits")

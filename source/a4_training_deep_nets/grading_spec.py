@@ -661,13 +661,15 @@ def _minibatches() -> Part:
 # ------------------------------------------------------------------------------ the capstone
 
 # Measured with the notebook's recipe and seeds (accuracy on the validation / held-out test
-# split of the inverted digits):
-#   6 ReLU layers of 64 units, He init, Adam lr 1e-3, 20 epochs:     0.87 / 0.91
-#   the same net with small_normal (std 0.01) weights and SGD:        0.08 / 0.09
-#   the same net with small_normal weights and Adam:                  0.35 / 0.34
-#   a linear softmax classifier (SGD or Adam, 40 epochs):             0.21 / 0.25
-# The thresholds (0.82 validation, 0.85 test) leave the fixed network a margin and are far out
-# of reach of a linear model (whatever its training) and of the badly initialised deep net.
+# split of the inverted digits; 20 epochs of batches of 32 from np.random.default_rng(0)):
+#   6 ReLU layers of 64 units, He init, momentum 0.9, lr 0.05:        0.88 / 0.93
+#   the same with Adam, lr 1e-3:                                      0.89 / 0.93
+#   the same net with small_normal (std 0.01) weights, momentum:      0.09 / 0.08
+#   the same net with small_normal weights, Adam lr 1e-3:             0.42 / 0.43
+#   a linear softmax classifier (momentum, Adam, or SGD 40 epochs):   <= 0.24 / <= 0.28
+# The thresholds (0.82 validation, 0.85 test) leave the fixed network a margin of 0.06 and are
+# far out of reach of a linear model (whatever its training: it cannot rank both polarities)
+# and of the badly initialised deep net. tests/autograder/test_probes_a4.py re-measures both.
 DEEP_VAL, DEEP_TEST, DEEP_FLOOR = 0.82, 0.85, 0.5
 
 
