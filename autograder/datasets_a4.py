@@ -19,7 +19,7 @@ SPLIT_SEEDS = {"train": 41, "val": 42, "test": 43}
 
 
 def _invert_half(X: NDArray[Any], seed: int) -> tuple[NDArray[Any], NDArray[np.bool_]]:
-    flipped = np.random.default_rng(seed).random(X.shape[0]) < 0.5
+    flipped: NDArray[np.bool_] = np.asarray(np.random.default_rng(seed).random(X.shape[0]) < 0.5)
     return np.where(flipped[:, None], -X, X), flipped
 
 

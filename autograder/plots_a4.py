@@ -64,9 +64,16 @@ def activation_histograms(
             ax.set_yticks([])
             ax.tick_params(labelsize=7)
             spread = float(values.std())
-            ax.text(0.97, 0.9, f"std {spread:.2g}", transform=ax.transAxes, ha="right",
-                    va="top", fontsize=7,
-                    bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0})
+            ax.text(
+                0.97,
+                0.9,
+                f"std {spread:.2g}",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
+            )
             if i == 0:
                 ax.set_title(f"layer {layer}", fontsize=9)
             if j == 0:

@@ -84,7 +84,12 @@ def init_statistics(W: np.ndarray, kind: str, var: float) -> dict[str, Any]:
     n = w.size
     if kind == "zeros":
         zero = bool(np.all(w == 0))
-        return {"variance_ok": zero, "mean_ok": zero, "distribution_ok": zero, "variance_ratio": 0.0}
+        return {
+            "variance_ok": zero,
+            "mean_ok": zero,
+            "distribution_ok": zero,
+            "variance_ratio": 0.0,
+        }
     m2 = float(np.mean(w * w))
     ratio = m2 / var
     stats: dict[str, Any] = {
@@ -166,7 +171,9 @@ def probe_layer_statistics(
         kwargs["return_activations"] = bool(args["return_activations"])
     out = fn(args["X"], weights, str(args["activation"]), **kwargs)
     if not isinstance(out, Mapping):
-        raise NotPlainDataError(f"layer_statistics returned a {type(out).__name__}, expected a dict")
+        raise NotPlainDataError(
+            f"layer_statistics returned a {type(out).__name__}, expected a dict"
+        )
     rec: Record = {}
     for key in ("mean", "std", "grad_norm", "input_grad_norm"):
         if key in out:
@@ -246,7 +253,7 @@ def _forward_backward(
 
 @register("a4_residual")
 def probe_residual(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
-    """``residual_forward(x, w1, b1, w2, b2[, activation])`` then ``residual_backward(dout, cache)``.
+    """``residual_forward(x, w1, b1, w2, b2[, activation])``, then ``residual_backward``.
 
     Records ``out``, ``dx``, ``dw1``, ``db1``, ``dw2``, ``db2``.
     """
@@ -337,8 +344,10 @@ def probe_schedule(namespace: Mapping[str, Any], part: Part, args: dict[str, Any
     total = int(args["total_steps"])
     return {
         "step_decay": to_plain(
-            [float(decay(lr0, s, drop=float(args["drop"]), every=int(args["every"])))
-             for s in steps],
+            [
+                float(decay(lr0, s, drop=float(args["drop"]), every=int(args["every"])))
+                for s in steps
+            ],
             "the rates of step_decay",
         ),
         "cosine": to_plain(
@@ -349,7 +358,7 @@ def probe_schedule(namespace: Mapping[str, Any], part: Part, args: dict[str, Any
 
 @register("a4_newton")
 def probe_newton(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
-    """``newton_step(w, A @ w - b, A)`` and ``gradient_descent_quadratic(A, b, w, lr=, num_steps=)``.
+    """``newton_step(w, A @ w - b, A)`` and ``gradient_descent_quadratic(A, b, w, ...)``.
 
     Records ``newton`` (D,) and ``gd`` (num_steps + 1, D).
     """
@@ -359,7 +368,9 @@ def probe_newton(namespace: Mapping[str, Any], part: Part, args: dict[str, Any])
     return {
         "newton": to_plain(newton(w.copy(), A @ w - b, A.copy()), "the point newton_step returned"),
         "gd": to_plain(
-            gd(A.copy(), b.copy(), w.copy(), lr=float(args["lr"]), num_steps=int(args["num_steps"])),
+            gd(
+                A.copy(), b.copy(), w.copy(), lr=float(args["lr"]), num_steps=int(args["num_steps"])
+            ),
             "the trajectory gradient_descent_quadratic returned",
         ),
     }
@@ -476,7 +487,9 @@ def probe_deep_model(namespace: Mapping[str, Any], part: Part, args: dict[str, A
     return rec
 
 
-def relu_mlp_predict(params: Mapping[str, np.ndarray], num_layers: int, X: np.ndarray) -> np.ndarray:
+def relu_mlp_predict(
+    params: Mapping[str, np.ndarray], num_layers: int, X: np.ndarray
+) -> np.ndarray:
     """Class predictions of ``x -> relu(x W1 + b1) -> ... -> x WL + bL`` (argmax of the scores)."""
     h = X
     for k in range(1, num_layers + 1):

@@ -48,7 +48,11 @@ def _init_case(
     name: str, fn: str, fan_in: int, fan_out: int, seed: int, note: str, **extra: object
 ) -> Case:
     args: dict[str, object] = {
-        "name": fn, "fan_in": fan_in, "fan_out": fan_out, "seed": seed, **extra
+        "name": fn,
+        "fan_in": fan_in,
+        "fan_out": fan_out,
+        "seed": seed,
+        **extra,
     }
     return Case(name, args, note)
 
@@ -76,11 +80,15 @@ def _initializers() -> Part:
         _init_case("h_hn", "he_normal_init", 600, 100, 1405, "fan_in > fan_out"),
         _init_case("h_hu", "he_uniform_init", 120, 500, 1406, "fan_in < fan_out"),
         _init_case("h_ln", "lecun_normal_init", 90, 700, 1407, "fan_in < fan_out"),
+        _init_case("h_xu_f32", "xavier_uniform_init", 256, 256, 1408, "float32", dtype="float32"),
         _init_case(
-            "h_xu_f32", "xavier_uniform_init", 256, 256, 1408, "float32", dtype="float32"
-        ),
-        _init_case(
-            "h_small_f32", "small_normal_init", 240, 260, 1409, "float32, std = 1", std=1.0,
+            "h_small_f32",
+            "small_normal_init",
+            240,
+            260,
+            1409,
+            "float32, std = 1",
+            std=1.0,
             dtype="float32",
         ),
     ]
@@ -153,8 +161,8 @@ def _stack_case(
         "num_layers": len(sizes) - 1,
     }
     for k in range(1, len(sizes)):
-        args[f"W{k}"] = scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(
-            sizes[k - 1]
+        args[f"W{k}"] = (
+            scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(sizes[k - 1])
         )
         if biases:
             args[f"b{k}"] = 0.1 * rng.standard_normal(sizes[k])
@@ -196,12 +204,25 @@ def _layer_statistics() -> Part:
     hidden = [
         _stack_case("h_sigmoid", 1411, [10] * 11, "sigmoid", 1.0, 25, "10 sigmoid layers"),
         _stack_case(
-            "h_leaky", 1412, [12, 20, 20, 20, 20, 20, 8], "leaky_relu", 1.4, 15, "leaky ReLU",
+            "h_leaky",
+            1412,
+            [12, 20, 20, 20, 20, 20, 8],
+            "leaky_relu",
+            1.4,
+            15,
+            "leaky ReLU",
             biases=True,
         ),
         _stack_case(
-            "h_linear_dout", 1413, [6] * 11, "linear", 1.2, 9, "linear layers, a given dout",
-            dout=True, activations=True,
+            "h_linear_dout",
+            1413,
+            [6] * 11,
+            "linear",
+            1.2,
+            9,
+            "linear layers, a given dout",
+            dout=True,
+            activations=True,
         ),
         _stack_case("h_relu_wide", 1414, [30] * 11, "relu", 2.0, 20, "ReLU, too large weights"),
     ]
@@ -235,8 +256,14 @@ def _layer_statistics() -> Part:
 
 
 def _clip_case(
-    name: str, seed: int, shapes: tuple[tuple[int, ...], ...], scale: float, max_norm: float,
-    note: str, *, nonfinite: bool = False,
+    name: str,
+    seed: int,
+    shapes: tuple[tuple[int, ...], ...],
+    scale: float,
+    max_norm: float,
+    note: str,
+    *,
+    nonfinite: bool = False,
 ) -> Case:
     rng = _rng(seed)
     args: dict[str, object] = {"max_norm": max_norm}
@@ -254,8 +281,13 @@ def _clip() -> Part:
         _clip_case("clipped", 421, ((3, 4), (4,), (4, 2)), 3.0, 1.0, "global norm well above 1"),
         _clip_case("unchanged", 422, ((2, 3), (3,), (3, 3)), 0.1, 5.0, "global norm below 5"),
         _clip_case(
-            "nan_raises", 423, ((2, 2), (2,), (2, 2)), 1.0, 1.0,
-            "a NaN with error_if_nonfinite=True must raise ValueError", nonfinite=True,
+            "nan_raises",
+            423,
+            ((2, 2), (2,), (2, 2)),
+            1.0,
+            1.0,
+            "a NaN with error_if_nonfinite=True must raise ValueError",
+            nonfinite=True,
         ),
     ]
     hidden = [
@@ -263,7 +295,12 @@ def _clip() -> Part:
         _clip_case("h_one_big", 1422, ((5, 5), (5,), (1, 1)), 1.0, 0.5, "one tiny tensor"),
         _clip_case("h_below", 1423, ((4, 4), (4,), (4, 1)), 0.01, 1.0, "already small"),
         _clip_case(
-            "h_nan", 1424, ((3, 3), (3,), (3, 3)), 1.0, 1.0, "a NaN, error_if_nonfinite=True",
+            "h_nan",
+            1424,
+            ((3, 3), (3,), (3, 3)),
+            1.0,
+            1.0,
+            "a NaN, error_if_nonfinite=True",
             nonfinite=True,
         ),
     ]
@@ -351,7 +388,12 @@ def _residual() -> Part:
 
 
 def _layernorm_case(
-    name: str, seed: int, shape: tuple[int, ...], note: str, *, eps: float | None = None,
+    name: str,
+    seed: int,
+    shape: tuple[int, ...],
+    note: str,
+    *,
+    eps: float | None = None,
     spread: float = 2.0,
 ) -> Case:
     rng = _rng(seed)
@@ -382,10 +424,14 @@ def _layernorm() -> Part:
         ),
         public_cases=lambda: [
             _layernorm_case("batch", 441, (4, 6), "x of shape (4, 6)"),
-            _layernorm_case("three_d", 442, (2, 3, 5), "x of shape (2, 3, 5), eps = 1e-3",
-                            eps=1e-3),
             _layernorm_case(
-                "small_variance", 443, (3, 8), "rows of variance ~1e-6: eps matters",
+                "three_d", 442, (2, 3, 5), "x of shape (2, 3, 5), eps = 1e-3", eps=1e-3
+            ),
+            _layernorm_case(
+                "small_variance",
+                443,
+                (3, 8),
+                "rows of variance ~1e-6: eps matters",
                 spread=1e-3,
             ),
         ],
@@ -434,29 +480,60 @@ def _sgd_momentum() -> Part:
     return Part(
         "test_sgd_momentum_nesterov",
         "SGD, momentum and Nesterov",
-        ("sgd_init", "sgd_step", "momentum_init", "momentum_step", "nesterov_init",
-         "nesterov_step"),
+        (
+            "sgd_init",
+            "sgd_step",
+            "momentum_init",
+            "momentum_step",
+            "nesterov_init",
+            "nesterov_step",
+        ),
         8,
         "a4_optimizer",
         OPT_CHECKS,
         public_cases=lambda: [
             _opt_case("sgd", "sgd", 451, 10, "SGD, lr = 0.1", lr=0.1),
-            _opt_case("sgd_decay", "sgd", 452, 8, "SGD, weight_decay = 0.2", lr=0.05,
-                      weight_decay=0.2),
+            _opt_case(
+                "sgd_decay", "sgd", 452, 8, "SGD, weight_decay = 0.2", lr=0.05, weight_decay=0.2
+            ),
             _opt_case("momentum", "momentum", 453, 12, "momentum 0.9 (default)", lr=0.02),
-            _opt_case("momentum_half", "momentum", 454, 10, "momentum 0.5, weight_decay 0.1",
-                      lr=0.05, momentum=0.5, weight_decay=0.1),
-            _opt_case("nesterov", "nesterov", 455, 12, "Nesterov, momentum 0.9 (default)",
-                      lr=0.02),
-            _opt_case("nesterov_mu", "nesterov", 456, 10, "Nesterov, momentum 0.7", lr=0.04,
-                      momentum=0.7),
+            _opt_case(
+                "momentum_half",
+                "momentum",
+                454,
+                10,
+                "momentum 0.5, weight_decay 0.1",
+                lr=0.05,
+                momentum=0.5,
+                weight_decay=0.1,
+            ),
+            _opt_case("nesterov", "nesterov", 455, 12, "Nesterov, momentum 0.9 (default)", lr=0.02),
+            _opt_case(
+                "nesterov_mu", "nesterov", 456, 10, "Nesterov, momentum 0.7", lr=0.04, momentum=0.7
+            ),
         ],
         hidden_cases=lambda: [
             _opt_case("h_sgd", "sgd", 1451, 15, "SGD, lr = 0.2", lr=0.2),
-            _opt_case("h_mom", "momentum", 1452, 15, "momentum 0.8, weight decay", lr=0.03,
-                      momentum=0.8, weight_decay=0.05),
-            _opt_case("h_nest", "nesterov", 1453, 15, "Nesterov, momentum 0.6, weight decay",
-                      lr=0.05, momentum=0.6, weight_decay=0.02),
+            _opt_case(
+                "h_mom",
+                "momentum",
+                1452,
+                15,
+                "momentum 0.8, weight decay",
+                lr=0.03,
+                momentum=0.8,
+                weight_decay=0.05,
+            ),
+            _opt_case(
+                "h_nest",
+                "nesterov",
+                1453,
+                15,
+                "Nesterov, momentum 0.6, weight decay",
+                lr=0.05,
+                momentum=0.6,
+                weight_decay=0.02,
+            ),
         ],
         hints={
             "trajectory": "momentum: v <- mu * v + g, w <- w - lr * v; Nesterov looks ahead "
@@ -476,12 +553,29 @@ def _rmsprop() -> Part:
         OPT_CHECKS,
         public_cases=lambda: [
             _opt_case("defaults", "rmsprop", 461, 12, "alpha 0.99, eps 1e-8 (defaults)", lr=0.01),
-            _opt_case("large_eps", "rmsprop", 462, 10, "alpha 0.9, eps 0.1: eps is visible",
-                      lr=0.05, alpha=0.9, eps=0.1),
+            _opt_case(
+                "large_eps",
+                "rmsprop",
+                462,
+                10,
+                "alpha 0.9, eps 0.1: eps is visible",
+                lr=0.05,
+                alpha=0.9,
+                eps=0.1,
+            ),
         ],
         hidden_cases=lambda: [
-            _opt_case("h_decay", "rmsprop", 1461, 15, "alpha 0.8, eps 0.5, weight decay",
-                      lr=0.03, alpha=0.8, eps=0.5, weight_decay=0.1),
+            _opt_case(
+                "h_decay",
+                "rmsprop",
+                1461,
+                15,
+                "alpha 0.8, eps 0.5, weight decay",
+                lr=0.03,
+                alpha=0.8,
+                eps=0.5,
+                weight_decay=0.1,
+            ),
             _opt_case("h_default", "rmsprop", 1462, 20, "defaults, lr 0.003", lr=0.003),
         ],
         hints={
@@ -502,14 +596,31 @@ def _adam() -> Part:
         public_cases=lambda: [
             _opt_case("defaults", "adam", 471, 12, "betas (0.9, 0.999), eps 1e-8", lr=0.1),
             _opt_case(
-                "all_set", "adam", 472, 10, "betas (0.8, 0.99), eps 1e-3, weight decay 0.05",
-                lr=0.05, beta1=0.8, beta2=0.99, eps=1e-3, weight_decay=0.05,
+                "all_set",
+                "adam",
+                472,
+                10,
+                "betas (0.8, 0.99), eps 1e-3, weight decay 0.05",
+                lr=0.05,
+                beta1=0.8,
+                beta2=0.99,
+                eps=1e-3,
+                weight_decay=0.05,
             ),
         ],
         hidden_cases=lambda: [
             _opt_case("h_long", "adam", 1471, 25, "25 steps, defaults", lr=0.05),
-            _opt_case("h_betas", "adam", 1472, 15, "betas (0.5, 0.9), eps 0.01", lr=0.1,
-                      beta1=0.5, beta2=0.9, eps=0.01),
+            _opt_case(
+                "h_betas",
+                "adam",
+                1472,
+                15,
+                "betas (0.5, 0.9), eps 0.01",
+                lr=0.1,
+                beta1=0.5,
+                beta2=0.9,
+                eps=0.01,
+            ),
         ],
         hints={
             "trajectory": "increment t FIRST (the first step uses t = 1, so 1 - beta**t is never "
@@ -539,15 +650,37 @@ def _schedules() -> Part:
             Check("match", "cosine", label="cosine_schedule(lr0, step, total_steps)", **TOL),
         ),
         public_cases=lambda: [
-            _schedule_case("halving", "drop 0.5 every 5; cosine to 0 over 20 steps", lr0=0.1,
-                           steps=np.arange(0, 21), drop=0.5, every=5, total_steps=20),
+            _schedule_case(
+                "halving",
+                "drop 0.5 every 5; cosine to 0 over 20 steps",
+                lr0=0.1,
+                steps=np.arange(0, 21),
+                drop=0.5,
+                every=5,
+                total_steps=20,
+            ),
         ],
         hidden_cases=lambda: [
-            _schedule_case("h_lr_min", "drop 0.1 every 3; cosine down to lr_min = 0.001",
-                           lr0=0.5, steps=np.arange(0, 31, 2), drop=0.1, every=3,
-                           total_steps=30, lr_min=0.001),
-            _schedule_case("h_one", "every epoch", lr0=1.0, steps=np.array([0, 1, 2, 7]),
-                           drop=0.9, every=1, total_steps=7, lr_min=0.2),
+            _schedule_case(
+                "h_lr_min",
+                "drop 0.1 every 3; cosine down to lr_min = 0.001",
+                lr0=0.5,
+                steps=np.arange(0, 31, 2),
+                drop=0.1,
+                every=3,
+                total_steps=30,
+                lr_min=0.001,
+            ),
+            _schedule_case(
+                "h_one",
+                "every epoch",
+                lr0=1.0,
+                steps=np.array([0, 1, 2, 7]),
+                drop=0.9,
+                every=1,
+                total_steps=7,
+                lr_min=0.2,
+            ),
         ],
         hints={
             "step_decay": "lr0 * drop ** (epoch // every): integer division, starting at epoch 0",
@@ -564,8 +697,13 @@ def _newton_case(name: str, seed: int, D: int, kappa: float, note: str, steps: i
     A = 0.5 * (A + A.T)
     return Case(
         name,
-        {"A": A, "b": rng.standard_normal(D), "w": rng.standard_normal(D) * 2.0,
-         "lr": 1.5 / kappa, "num_steps": steps},
+        {
+            "A": A,
+            "b": rng.standard_normal(D),
+            "w": rng.standard_normal(D) * 2.0,
+            "lr": 1.5 / kappa,
+            "num_steps": steps,
+        },
         note,
     )
 
@@ -578,10 +716,14 @@ def _newton() -> Part:
         4,
         "a4_newton",
         (
-            Check("match", "newton", label="newton_step(w, grad, hessian)", rtol=1e-7,
-                  atol=1e-9),
-            Check("match", "gd", label="gradient_descent_quadratic(...) trajectory", rtol=1e-7,
-                  atol=1e-9),
+            Check("match", "newton", label="newton_step(w, grad, hessian)", rtol=1e-7, atol=1e-9),
+            Check(
+                "match",
+                "gd",
+                label="gradient_descent_quadratic(...) trajectory",
+                rtol=1e-7,
+                atol=1e-9,
+            ),
         ),
         public_cases=lambda: [
             _newton_case("bowl_2d", 481, 2, 20.0, "2-D bowl, kappa = 20", 6),
@@ -687,18 +829,33 @@ def _deep_digits() -> Part:
                 label="deep_params is a ReLU network of at least 6 weight matrices, "
                 "64 inputs -> ... -> 10 scores (W1, b1, ..., WL, bL)",
             ),
-            Check("at_least", "accuracy_val", threshold=DEEP_VAL, floor=DEEP_FLOOR,
-                  label="validation accuracy of deep_params"),
-            Check("at_least", "accuracy_test", threshold=DEEP_TEST, floor=DEEP_FLOOR,
-                  label="held-out test accuracy of deep_params"),
+            Check(
+                "at_least",
+                "accuracy_val",
+                threshold=DEEP_VAL,
+                floor=DEEP_FLOOR,
+                label="validation accuracy of deep_params",
+            ),
+            Check(
+                "at_least",
+                "accuracy_test",
+                threshold=DEEP_TEST,
+                floor=DEEP_FLOOR,
+                label="held-out test accuracy of deep_params",
+            ),
         ),
         public_cases=lambda: [
-            Case("validation", {"split": "val"}, "the validation split",
-                 ("deep_enough", "accuracy_val")),
+            Case(
+                "validation",
+                {"split": "val"},
+                "the validation split",
+                ("deep_enough", "accuracy_val"),
+            ),
         ],
         hidden_cases=lambda: [
-            Case("test", {"split": "test"}, "a held-out test split",
-                 ("deep_enough", "accuracy_test")),
+            Case(
+                "test", {"split": "test"}, "a held-out test split", ("deep_enough", "accuracy_test")
+            ),
         ],
         options={"variable": "deep_params"},
         hints={

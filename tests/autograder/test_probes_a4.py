@@ -10,6 +10,7 @@ it must break), never copied from a run.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def train_relu_net(
     data = load_inverted_digits()
     rng = np.random.default_rng(0)
     params: dict[str, np.ndarray] = {}
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
+    for k, (a, b) in enumerate(itertools.pairwise(sizes), start=1):
         params[f"W{k}"] = init(a, b, rng)
         params[f"b{k}"] = np.zeros(b)
     opt = reference.Optimizer.from_name(optimizer, lr=lr)
@@ -188,8 +189,9 @@ def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) 
     assert any(c.args.get("std", 0.01) != 0.01 for c in init.public_cases())
     assert any(c.args.get("dtype") == "float32" for c in init.public_cases())
     adam = spec.part("test_adam").public_cases()
-    assert any(c.args.get("beta1", 0.9) != 0.9 and c.args.get("beta2", 0.999) != 0.999
-               for c in adam)
+    assert any(
+        c.args.get("beta1", 0.9) != 0.9 and c.args.get("beta2", 0.999) != 0.999 for c in adam
+    )
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -241,7 +243,7 @@ def xavier_uniform_drawn_normal(fan_in: int, fan_out: int, rng: Any, *, dtype: A
 
 
 def lecun_from_global_state(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
-    return (np.sqrt(1.0 / fan_in) * np.random.standard_normal((fan_in, fan_out))).astype(dtype)
+    return (np.sqrt(1.0 / fan_in) * np.random.standard_normal((fan_in, fan_out))).astype(dtype)  # noqa: NPY002
 
 
 def he_normal_ignoring_dtype(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
@@ -253,8 +255,13 @@ def zeros_that_draw(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.floa
 
 
 def layer_statistics_ddof1(X: np.ndarray, weights: list, activation: str, **kw: Any) -> dict:
-    out = reference.layer_statistics(X, weights, activation, return_activations=True,
-                                     **{k: v for k, v in kw.items() if k != "return_activations"})
+    out = reference.layer_statistics(
+        X,
+        weights,
+        activation,
+        return_activations=True,
+        **{k: v for k, v in kw.items() if k != "return_activations"},
+    )
     out["std"] = np.array([h.std(ddof=1) for h in out["activations"]])
     if not kw.get("return_activations"):
         del out["activations"]
@@ -265,9 +272,7 @@ def clip_per_tensor(grads: dict, max_norm: float, *, error_if_nonfinite: bool = 
     total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
     if error_if_nonfinite and not np.isfinite(total):
         raise ValueError("non-finite")
-    clipped = {
-        k: g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for k, g in grads.items()
-    }
+    clipped = {k: g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for k, g in grads.items()}
     return clipped, total
 
 
@@ -285,8 +290,9 @@ def residual_backward_no_identity(dout: np.ndarray, cache: tuple) -> tuple:
     return dx - dout, dw1, db1, dw2, db2
 
 
-def layernorm_forward_batch_axis(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
-                                 eps: float = 1e-5) -> tuple:
+def layernorm_forward_batch_axis(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> tuple:
     mu = x.mean(axis=0, keepdims=True)
     var = ((x - mu) ** 2).mean(axis=0, keepdims=True)
     r = 1.0 / np.sqrt(var + eps)
@@ -321,16 +327,16 @@ def rmsprop_eps_inside(w, dw, state, *, lr, alpha=0.99, eps=1e-8, weight_decay=0
     return w - lr * g / np.sqrt(s + eps), {"square_avg": s}
 
 
-def adam_without_bias_correction(w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8,
-                                 weight_decay=0.0):
+def adam_without_bias_correction(
+    w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0
+):
     g = dw + weight_decay * w
     m = beta1 * state["m"] + (1 - beta1) * g
     v = beta2 * state["v"] + (1 - beta2) * g * g
     return w - lr * m / (np.sqrt(v) + eps), {"m": m, "v": v, "t": state["t"] + 1}
 
 
-def adam_count_after_use(w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8,
-                         weight_decay=0.0):
+def adam_count_after_use(w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
     g = dw + weight_decay * w
     t = state["t"]
     m = beta1 * state["m"] + (1 - beta1) * g
