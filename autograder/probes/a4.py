@@ -241,8 +241,8 @@ def _forward_backward(
     names: tuple[str, ...],
 ) -> Record:
     forward = student_function(namespace, f"{prefix}_forward")
-    backward = student_function(namespace, f"{prefix}_backward")
     result = forward(*inputs, **kwargs)
+    backward = student_function(namespace, f"{prefix}_backward")
     if not isinstance(result, tuple) or len(result) != 2:
         raise NotPlainDataError(f"{prefix}_forward must return the tuple (out, cache)")
     out, cache = result

@@ -148,7 +148,8 @@ def relu_mlp_accuracy(params, X, y):
 # > $n_\text{in} = n_\text{out}$; it is **Xavier and LeCun** that coincide then
 # > ($2/(2n) = 1/n$), while He is always twice LeCun.
 #
-# **Your task.** Write the seven initialisers. Each takes `fan_in, fan_out, rng` and a keyword
+# **Your task.** Write the seven initialisers (He first: the deep network of Part 10 needs it).
+# Each takes `fan_in, fan_out, rng` and a keyword
 # `dtype` (default float64) and returns `W` of shape `(fan_in, fan_out)`. Draw **only** from
 # `rng`, in float64, then cast with `.astype(dtype)`: a normal initialiser returns
 # `(s * rng.standard_normal((fan_in, fan_out))).astype(dtype)`, a uniform one
@@ -156,17 +157,19 @@ def relu_mlp_accuracy(params, X, y):
 # `small_normal_init` has a fixed standard deviation `std` (default 0.01) whatever the fans.
 
 # %% nbgrader={"grade": false, "grade_id": "initializers", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def zeros_init(fan_in, fan_out, rng, *, dtype=np.float64):
-    """All-zero weights of shape (fan_in, fan_out); draws nothing from ``rng``."""
+def he_normal_init(fan_in, fan_out, rng, *, dtype=np.float64):
+    """N(0, 2 / fan_in), shape (fan_in, fan_out)."""
     ### BEGIN SOLUTION
-    return np.zeros((fan_in, fan_out), dtype=dtype)
+    s = np.sqrt(2.0 / fan_in)
+    return (s * rng.standard_normal((fan_in, fan_out))).astype(dtype)
     ### END SOLUTION
 
 
-def small_normal_init(fan_in, fan_out, rng, *, std=0.01, dtype=np.float64):
-    """N(0, std**2) weights of shape (fan_in, fan_out), whatever the fans."""
+def he_uniform_init(fan_in, fan_out, rng, *, dtype=np.float64):
+    """U(-a, a) with a = sqrt(6 / fan_in), shape (fan_in, fan_out)."""
     ### BEGIN SOLUTION
-    return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+    a = np.sqrt(6.0 / fan_in)
+    return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
     ### END SOLUTION
 
 
@@ -186,27 +189,25 @@ def xavier_normal_init(fan_in, fan_out, rng, *, dtype=np.float64):
     ### END SOLUTION
 
 
-def he_normal_init(fan_in, fan_out, rng, *, dtype=np.float64):
-    """N(0, 2 / fan_in), shape (fan_in, fan_out)."""
-    ### BEGIN SOLUTION
-    s = np.sqrt(2.0 / fan_in)
-    return (s * rng.standard_normal((fan_in, fan_out))).astype(dtype)
-    ### END SOLUTION
-
-
-def he_uniform_init(fan_in, fan_out, rng, *, dtype=np.float64):
-    """U(-a, a) with a = sqrt(6 / fan_in), shape (fan_in, fan_out)."""
-    ### BEGIN SOLUTION
-    a = np.sqrt(6.0 / fan_in)
-    return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
-    ### END SOLUTION
-
-
 def lecun_normal_init(fan_in, fan_out, rng, *, dtype=np.float64):
     """N(0, 1 / fan_in), shape (fan_in, fan_out)."""
     ### BEGIN SOLUTION
     s = np.sqrt(1.0 / fan_in)
     return (s * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+    ### END SOLUTION
+
+
+def small_normal_init(fan_in, fan_out, rng, *, std=0.01, dtype=np.float64):
+    """N(0, std**2) weights of shape (fan_in, fan_out), whatever the fans."""
+    ### BEGIN SOLUTION
+    return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+    ### END SOLUTION
+
+
+def zeros_init(fan_in, fan_out, rng, *, dtype=np.float64):
+    """All-zero weights of shape (fan_in, fan_out); draws nothing from ``rng``."""
+    ### BEGIN SOLUTION
+    return np.zeros((fan_in, fan_out), dtype=dtype)
     ### END SOLUTION
 
 
