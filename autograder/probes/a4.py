@@ -185,6 +185,46 @@ def probe_layer_statistics(
     return rec
 
 
+TWO_LAYER = ("W1", "b1", "W2", "b2")
+
+
+@register("a4_two_layer")
+def probe_two_layer(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """``train_two_layer(X, y, W1, b1, W2, b2, lr=, steps=[, activation=])``.
+
+    Records the four trained parameters it returns.
+    """
+    fn = student_function(namespace, "train_two_layer")
+    kwargs: dict[str, Any] = {"lr": float(args["lr"]), "steps": int(args["steps"])}
+    if "activation" in args:
+        kwargs["activation"] = str(args["activation"])
+    out = fn(args["X"], args["y"], *(args[k] for k in TWO_LAYER), **kwargs)
+    return unpack(out, TWO_LAYER, "train_two_layer")
+
+
+def _units_equal(W_in: np.ndarray, b: np.ndarray, W_out: np.ndarray) -> bool:
+    """Whether every hidden unit has the same incoming weights, bias and outgoing weights."""
+    scale = 1.0 + max(float(np.max(np.abs(a))) for a in (W_in, b, W_out))
+    spread = max(
+        float(np.max(np.ptp(W_in, axis=1))), float(np.ptp(b)), float(np.max(np.ptp(W_out, axis=0)))
+    )
+    return spread <= 1e-9 * scale  # a BLAS may sum the columns in different orders
+
+
+@register_measure("a4_two_layer")
+def measure_two_layer(record: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Adds ``symmetry_kept``: the trained hidden units are all equal exactly when they were
+    all equal at the start (trusted copy of the initial parameters)."""
+    W1, b1, W2 = (_array(record, k) for k in ("W1", "b1", "W2"))
+    if W1.shape != args["W1"].shape or b1.shape != args["b1"].shape or W2.shape != args["W2"].shape:
+        record["symmetry_kept"] = False
+        return record
+    started_equal = _units_equal(args["W1"], args["b1"], args["W2"])
+    finite = all(np.all(np.isfinite(a)) for a in (W1, b1, W2))
+    record["symmetry_kept"] = finite and _units_equal(W1, b1, W2) == started_equal
+    return record
+
+
 CLIP_NAMES = ("W1", "b1", "W2")
 
 
@@ -521,7 +561,7 @@ def measure_deep_model(record: Record, args: Mapping[str, Any], part: Part) -> R
     chain_ok = chain_ok and width == 10
     record["deep_enough"] = bool(chain_ok and L >= MIN_LAYERS)
     split = str(args["split"])
-    data = load_inverted_digits(include_test=True)
+    data = load_inverted_digits(include_test=split == "test")
     X, y = data[f"X_{split}"], data[f"y_{split}"]
     acc = 0.0
     if chain_ok and all(np.all(np.isfinite(p)) for p in params.values()):

@@ -348,37 +348,69 @@ for act, rng_range in (("tanh", (-1.0, 1.0)), ("relu", (0.0, 2.5))):
 # ReLU, Xavier's variance is half of what is needed ($n_\text{in} = n_\text{out}$), so the
 # spread halves every two layers, while He keeps it.
 #
-# ### Zero initialisation keeps units identical
+# ### Equal initial weights keep units identical
 #
 # With all weights equal (zero is the usual case), every hidden unit of a layer computes the
 # same function of the input, receives the same gradient and makes the same update: the units
-# stay copies of each other for ever, and a layer of 32 units is worth one. Below, a 2-layer
-# tanh net whose hidden weights start all equal (constant 0.1: with exact zeros the gradient
-# of $W_1$ would even be zero) is trained for 100 steps on the digits; its 32 hidden units are
-# still identical at the end, while a randomly initialised copy has 32 different units.
+# stay copies of each other for ever, and a layer of 32 units is worth one. (With exact zeros
+# in both layers it is even worse: the gradient of $W_1$ is $X^\top((dS\, W_2^\top) \odot
+# g')$ with $W_2 = 0$, so $W_1$ does not move at first.) Random initialisation exists to break
+# this symmetry.
+#
+# **Your task.** Write `train_two_layer(X, y, W1, b1, W2, b2, *, lr, steps, activation="tanh")`:
+# `steps` steps of full-batch gradient descent on the mean softmax cross-entropy of
+# `scores = g(X @ W1 + b1) @ W2 + b2`, returning the trained `(W1, b1, W2, b2)` as new arrays.
+# Per step, from one forward pass: $dS = (\text{softmax}(S) - \text{onehot}(y))/N$,
+# $dW_2 = H^\top dS$, $db_2 = \sum_n dS$, $dA = (dS\, W_2^\top) \odot g'(A)$,
+# $dW_1 = X^\top dA$, $db_1 = \sum_n dA$; then every parameter moves by $-\eta$ times its
+# gradient. The grader also checks that the trained hidden units are identical exactly when
+# they started identical.
+
+# %% nbgrader={"grade": false, "grade_id": "train_two_layer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_two_layer(X, y, W1, b1, W2, b2, *, lr, steps, activation="tanh"):
+    """Full-batch gradient descent on a two-layer softmax classifier; returns (W1, b1, W2, b2)."""
+    ### BEGIN SOLUTION
+    g, dg = ACTIVATIONS[activation]
+    N = X.shape[0]
+    for _ in range(steps):
+        A = X @ W1 + b1
+        H = g(A)
+        S = H @ W2 + b2
+        P = np.exp(S - S.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        P[np.arange(N), y] -= 1.0
+        dS = P / N
+        dA = (dS @ W2.T) * dg(A)
+        W2, b2 = W2 - lr * H.T @ dS, b2 - lr * dS.sum(axis=0)
+        W1, b1 = W1 - lr * X.T @ dA, b1 - lr * dA.sum(axis=0)
+    return W1.copy(), b1.copy(), W2.copy(), b2.copy()
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_two_layer", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+score = grader.check("test_train_two_layer", globals())
+### BEGIN HIDDEN TESTS
+score = grader.check("test_train_two_layer", globals(), hidden=True)
+### END HIDDEN TESTS
+score
+
+# %% [markdown]
+# A 64-32-10 tanh net trained for 100 steps on the digits, once from equal weights (0.1 in the
+# first layer, 0.2 in the second) and once from Xavier weights: the spread across the 32 hidden
+# units of each input's weights is still exactly 0 for the first.
 
 # %%
 digits = datasets.load_digits_split()
 X_dig, y_dig = digits["X_train"], digits["y_train"]
-results = {}
-for label, W1 in (("constant", np.full((64, 32), 0.1)),
-                  ("Xavier", xavier_normal_init(64, 32, np.random.default_rng(2)))):
-    W2 = np.full((32, 10), 0.1) if label == "constant" else xavier_normal_init(
-        32, 10, np.random.default_rng(3))
-    W1, W2 = W1.copy(), W2.copy()
-    for _ in range(100):
-        H = np.tanh(X_dig @ W1)
-        S = H @ W2
-        P = np.exp(S - S.max(axis=1, keepdims=True))
-        P /= P.sum(axis=1, keepdims=True)
-        P[np.arange(len(y_dig)), y_dig] -= 1.0
-        dS = P / len(y_dig)
-        dH = dS @ W2.T * (1 - H ** 2)
-        W2 -= 0.5 * H.T @ dS
-        W1 -= 0.5 * X_dig.T @ dH
-    spread = float(np.max(np.std(W1, axis=1)))
-    results[label] = spread
-    print(f"{label:9s} init: largest spread across hidden units of a weight = {spread:.2e}")
+sym_rng = np.random.default_rng(2)
+for label, W1_0, W2_0 in (
+    ("equal", np.full((64, 32), 0.1), np.full((32, 10), 0.2)),
+    ("Xavier", xavier_normal_init(64, 32, sym_rng), xavier_normal_init(32, 10, sym_rng)),
+):
+    W1_t, b1_t, W2_t, b2_t = train_two_layer(X_dig, y_dig, W1_0, np.zeros(32), W2_0,
+                                             np.zeros(10), lr=0.5, steps=100)
+    spread = float(np.max(np.ptp(W1_t, axis=1)))
+    print(f"{label:6s} init: largest spread across hidden units of a weight = {spread:.2e}")
 
 # %% [markdown]
 # ## Part 3: vanishing and exploding gradients
@@ -638,7 +670,7 @@ def layernorm_backward(dout, cache):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_layernorm", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_layernorm", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_layernorm", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_layernorm", globals(), hidden=True)
@@ -1130,7 +1162,7 @@ with tqdm(total=20, desc="deep net") as bar:
 ### END SOLUTION
 print(f"validation accuracy: {relu_mlp_accuracy(deep_params, X_val, y_val):.3f}")
 
-# %% nbgrader={"grade": true, "grade_id": "test_deep_digits", "locked": true, "points": 11, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_deep_digits", "locked": true, "points": 9, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_deep_digits", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_deep_digits", globals(), hidden=True)

@@ -252,6 +252,102 @@ def _layer_statistics() -> Part:
     )
 
 
+# ------------------------------------------------------------------------------ symmetry
+
+
+def _two_layer_case(
+    name: str,
+    seed: int,
+    N: int,
+    D: int,
+    H: int,
+    C: int,
+    note: str,
+    *,
+    constant: bool,
+    activation: str | None = None,
+    lr: float = 0.5,
+    steps: int = 20,
+) -> Case:
+    rng = _rng(seed)
+    if constant:  # every hidden unit the same (zero biases; weights 0.1 and 0.2)
+        W1, W2 = np.full((D, H), 0.1), np.full((H, C), 0.2)
+    else:
+        W1, W2 = rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal((H, C)) / np.sqrt(H)
+    args: dict[str, object] = {
+        "X": rng.standard_normal((N, D)),
+        "y": rng.integers(0, C, size=N),
+        "W1": W1,
+        "b1": np.zeros(H),
+        "W2": W2,
+        "b2": np.zeros(C),
+        "lr": lr,
+        "steps": steps,
+    }
+    if activation is not None:
+        args["activation"] = activation
+    return Case(name, args, note)
+
+
+def _two_layer() -> Part:
+    tol = {"rtol": 1e-6, "atol": 1e-9}
+    return Part(
+        "test_train_two_layer",
+        "Equal units stay equal: full-batch training of a two-layer net",
+        ("train_two_layer",),
+        4,
+        "a4_two_layer",
+        (
+            Check("match", "W1", label="trained W1", **tol),
+            Check("match", "b1", label="trained b1", **tol),
+            Check("match", "W2", label="trained W2", **tol),
+            Check("match", "b2", label="trained b2", **tol),
+            Check(
+                "true",
+                "symmetry_kept",
+                label="hidden units equal after training exactly when equal at the start",
+            ),
+        ),
+        public_cases=lambda: [
+            _two_layer_case("constant", 415, 40, 8, 6, 3, "equal units, tanh", constant=True),
+            _two_layer_case("random", 416, 30, 5, 4, 3, "random weights, tanh", constant=False),
+        ],
+        hidden_cases=lambda: [
+            _two_layer_case(
+                "h_relu",
+                1415,
+                25,
+                6,
+                5,
+                4,
+                "equal units, ReLU",
+                constant=True,
+                activation="relu",
+                steps=15,
+                lr=0.3,
+            ),
+            _two_layer_case(
+                "h_sigmoid",
+                1416,
+                20,
+                4,
+                7,
+                2,
+                "random weights, sigmoid",
+                constant=False,
+                activation="sigmoid",
+                steps=30,
+                lr=1.0,
+            ),
+        ],
+        hints={
+            "W1": "one step: dS = (softmax(S) - onehot(y)) / N, dW2 = H.T @ dS, db2 = dS.sum(0), "
+            "dA = (dS @ W2.T) * g'(A), dW1 = X.T @ dA, db1 = dA.sum(0); update every parameter "
+            "by -lr times its gradient, all from the same forward pass",
+        },
+    )
+
+
 # ------------------------------------------------------------------------------ clipping
 
 
@@ -414,7 +510,7 @@ def _layernorm() -> Part:
         "test_layernorm",
         "Layer normalisation",
         ("layernorm_forward", "layernorm_backward"),
-        10,
+        8,
         "a4_layernorm",
         (
             Check("match", "out", label="out (forward)", **TOL),
@@ -820,7 +916,7 @@ def _deep_digits() -> Part:
         "test_deep_digits",
         "A deep network for the inverted digits",
         ("deep_params",),
-        11,
+        9,
         "a4_deep_model",
         (
             Check(
@@ -868,6 +964,7 @@ def _deep_digits() -> Part:
 PARTS = (
     _initializers(),
     _layer_statistics(),
+    _two_layer(),
     _clip(),
     _residual(),
     _layernorm(),

@@ -173,6 +173,7 @@ def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) 
     want = {
         "test_initializers": {"std", "dtype"},
         "test_layer_statistics": {"b1", "dout", "return_activations"},
+        "test_train_two_layer": {"activation"},
         "test_clip_grad_norm": {"error_if_nonfinite"},
         "test_residual": {"activation"},
         "test_layernorm": {"eps"},
@@ -266,6 +267,24 @@ def layer_statistics_ddof1(X: np.ndarray, weights: list, activation: str, **kw: 
     if not kw.get("return_activations"):
         del out["activations"]
     return out
+
+
+def train_two_layer_stale_w2(X, y, W1, b1, W2, b2, *, lr, steps, activation="tanh") -> tuple:
+    """W2 updated before the gradient is sent back through it (dA uses the new W2)."""
+    g = np.tanh if activation == "tanh" else (lambda a: np.maximum(a, 0.0))
+    N = X.shape[0]
+    for _ in range(steps):
+        A = X @ W1 + b1
+        H = g(A)
+        S = H @ W2 + b2
+        P = np.exp(S - S.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        P[np.arange(N), y] -= 1.0
+        dS = P / N
+        W2, b2 = W2 - lr * H.T @ dS, b2 - lr * dS.sum(axis=0)
+        dA = (dS @ W2.T) * (1 - H**2 if activation == "tanh" else (A > 0))
+        W1, b1 = W1 - lr * X.T @ dA, b1 - lr * dA.sum(axis=0)
+    return W1, b1, W2, b2
 
 
 def clip_per_tensor(grads: dict, max_norm: float, *, error_if_nonfinite: bool = False) -> tuple:
@@ -432,6 +451,13 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         {"layer_statistics": layer_statistics_ddof1},
         "population (ddof=0)",
         {"*": {"std"}},
+    ),
+    # from the first step on W1 and b1 differ, and through them all later steps; units that
+    # start equal still get equal updates, and random ones stay distinct
+    "W2 updated before the backward pass uses it": (
+        {"train_two_layer": train_two_layer_stale_w2},
+        "all from the same forward pass",
+        {"*": {"W1", "b1", "W2", "b2"}},
     ),
     # every tensor's own norm is above 1 in "clipped"; all below 5 in "unchanged"
     "clipping per tensor": (
