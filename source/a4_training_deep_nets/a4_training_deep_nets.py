@@ -997,7 +997,8 @@ score
 # %% [markdown]
 # On the bowl of Part 7 ($\lambda_\text{max} = 20$, so the limit is $\eta < 0.1$): gradient
 # descent at $0.9$ and $1.05$ times the limit, and Newton's single step. Right: the gap
-# $f(w_k) - f(w^\star)$; just above the limit the iterates diverge.
+# $f(w_k) - f(w^\star)$; just above the limit the iterates diverge. Below them, the two
+# schedules.
 
 # %%
 b_bowl = A_bowl @ w_star
@@ -1014,9 +1015,15 @@ plots_a4.learning_curves({k: [bowl(w) + 1e-16 for w in p] for k, p in gd_paths.i
                          x={k: np.arange(31) for k in gd_paths}, title="gap to the minimum")
 fig.tight_layout()
 plt.show()
-print("schedules at epochs 0, 5, 10, 15, 20:",
-      [round(step_decay(0.1, e, drop=0.5, every=5), 4) for e in range(0, 21, 5)],
-      [round(cosine_schedule(0.1, e, 20), 4) for e in range(0, 21, 5)])
+epochs_s = np.arange(21)
+schedules = {"step decay, drop 0.5 every 5": [step_decay(0.1, e, drop=0.5, every=5)
+                                              for e in epochs_s],
+             "cosine over 20 epochs": [cosine_schedule(0.1, e, 20) for e in epochs_s],
+             "cosine down to lr_min = 0.02": [cosine_schedule(0.1, e, 20, lr_min=0.02)
+                                              for e in epochs_s]}
+plots_a4.learning_curves(schedules, x={k: epochs_s for k in schedules}, xlabel="epoch",
+                         ylabel="learning rate", logy=False, title="schedules from lr0 = 0.1")
+plt.show()
 
 # %% [markdown]
 # ## Part 9: minibatches
