@@ -44,6 +44,7 @@ from solutions.a4_training_deep_nets.residual import (
 )
 from solutions.a4_training_deep_nets.schedules import cosine_schedule, step_decay
 from solutions.a4_training_deep_nets.statistics import layer_statistics
+from solutions.a4_training_deep_nets.symmetry import train_two_layer
 
 __all__ = [
     "INITIALIZERS",
@@ -82,6 +83,7 @@ __all__ = [
     "small_normal_init",
     "stack_grad_norms",
     "step_decay",
+    "train_two_layer",
     "xavier_normal_init",
     "xavier_uniform_init",
     "zeros_init",

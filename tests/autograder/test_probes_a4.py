@@ -1,0 +1,640 @@
+"""a4 grading in-process (no Jupyter): the reference earns full marks on every part, public and
+hidden; an untouched release earns nothing; each common mistake of the issue costs points on its
+own part only, with a message that names the likely cause; the statistical checks of the
+initialisers almost never fail a correct initialiser; the capstone's thresholds are out of reach
+of a linear model and of a badly initialised deep network (both trained and measured here).
+
+Every expected score below is predicted by hand from the bug (which checks of which public case
+it must break), never copied from a run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import solutions.a4_training_deep_nets as reference
+from autograder.build import write_public_cases
+from autograder.course import load_spec
+from autograder.datasets_a4 import load_inverted_digits
+from autograder.notebook import Grader
+from autograder.probes import measure_record, run_probe
+from autograder.probes.a4 import INIT_TARGETS, init_statistics
+from autograder.spec import AssignmentSpec, Part
+
+ASSIGNMENT = "a4_training_deep_nets"
+DEEP = [64, 64, 64, 64, 64, 64, 10]
+
+
+# ------------------------------------------------------------------------------ a small trainer
+
+
+def relu_net_loss(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray) -> tuple:
+    """Softmax cross-entropy of a ReLU net and its gradients (written independently here)."""
+    L = len(params) // 2
+    acts, pres = [X], []
+    for k in range(1, L + 1):
+        z = acts[-1] @ params[f"W{k}"] + params[f"b{k}"]
+        pres.append(z)
+        acts.append(np.maximum(z, 0.0) if k < L else z)
+    logits = acts[-1]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    N = X.shape[0]
+    loss = -float(logp[np.arange(N), y].mean())
+    delta = np.exp(logp)
+    delta[np.arange(N), y] -= 1.0
+    delta /= N
+    grads = {}
+    for k in range(L, 0, -1):
+        if k < L:
+            delta = delta * (pres[k - 1] > 0)
+        grads[f"W{k}"] = acts[k - 1].T @ delta
+        grads[f"b{k}"] = delta.sum(axis=0)
+        delta = delta @ params[f"W{k}"].T
+    return loss, grads
+
+
+def train_relu_net(
+    sizes: list[int], init: Callable[..., np.ndarray], optimizer: str, lr: float, epochs: int
+) -> dict[str, np.ndarray]:
+    """The notebook's recipe: weights from ``init`` then zero biases, batches of 32, rng seed 0."""
+    data = load_inverted_digits()
+    rng = np.random.default_rng(0)
+    params: dict[str, np.ndarray] = {}
+    for k, (a, b) in enumerate(itertools.pairwise(sizes), start=1):
+        params[f"W{k}"] = init(a, b, rng)
+        params[f"b{k}"] = np.zeros(b)
+    opt = reference.Optimizer.from_name(optimizer, lr=lr)
+    for _ in range(epochs):
+        for xb, yb in reference.iterate_minibatches(data["X_train"], data["y_train"], 32, rng):
+            with np.errstate(all="ignore"):
+                _, grads = relu_net_loss(params, xb, yb)
+            params = opt.step(params, grads)
+    return params
+
+
+@pytest.fixture(scope="module")
+def spec() -> AssignmentSpec:
+    return load_spec(ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
+    folder = tmp_path_factory.mktemp("release")
+    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def deep_params() -> dict[str, np.ndarray]:
+    """The capstone trained as the notebook does it: He init, momentum 0.9, lr 0.05, 20 epochs."""
+    return train_relu_net(DEEP, reference.he_normal_init, "momentum", 0.05, 20)
+
+
+@pytest.fixture
+def namespace(deep_params: dict[str, np.ndarray]) -> dict[str, Any]:
+    ns: dict[str, Any] = {name: getattr(reference, name) for name in reference.__all__}
+    ns["deep_params"] = deep_params
+    return ns
+
+
+@pytest.fixture
+def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
+    monkeypatch.chdir(release)
+    monkeypatch.setenv("DLF_RESULT_JSON", "0")
+    return Grader(ASSIGNMENT)
+
+
+def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:
+    return {p.id: grader.check(p.id, ns) for p in spec.parts}
+
+
+# ------------------------------------------------------------------------------ the reference
+
+
+def test_spec_totals_100_points_with_the_written_answers(spec: AssignmentSpec) -> None:
+    assert spec.total_points == 100
+    assert sum(p.points for p in spec.parts) == 90
+    assert set(spec.manual_parts) == {"written_he_variance", "written_newton_minibatch"}
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_scores_full_points_on_every_part(
+    grader: Grader,
+    spec: AssignmentSpec,
+    namespace: dict[str, Any],
+    hidden: bool,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    for part in spec.parts:
+        score = grader.check(part.id, namespace, hidden=hidden)
+        assert score == part.points, (part.id, grader.results[part.id])
+        assert grader.results[part.id].status == "ok"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+
+
+def test_untouched_release_scores_nothing(
+    grader: Grader, spec: AssignmentSpec, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def todo(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError()
+
+    ns: dict[str, Any] = {f: todo for p in spec.parts for f in p.functions}
+    ns["deep_params"] = None  # the release's training cell leaves it at None
+    scores = _scores(grader, spec, ns)
+    assert scores == {p.id: 0.0 for p in spec.parts}
+    assert "NotImplementedError" in capfd.readouterr().out
+
+
+def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
+    for part in spec.parts:
+        public = {c.name for c in part.public_cases()}
+        hidden = part.hidden_cases()
+        assert hidden, part.id
+        assert not public & {c.name for c in hidden}, part.id
+
+
+def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) -> None:
+    """Each graded function's keyword parameters appear in some public or hidden case."""
+    seen: dict[str, set[str]] = {}
+    for part in spec.parts:
+        keys = set()
+        for case in part.public_cases() + part.hidden_cases():
+            keys |= set(case.args)
+        seen[part.id] = keys
+    want = {
+        "test_initializers": {"std", "dtype"},
+        "test_layer_statistics": {"b1", "dout", "return_activations"},
+        "test_train_two_layer": {"activation"},
+        "test_clip_grad_norm": {"error_if_nonfinite"},
+        "test_residual": {"activation"},
+        "test_layernorm": {"eps"},
+        "test_sgd_momentum_nesterov": {"momentum", "weight_decay"},
+        "test_rmsprop": {"alpha", "eps", "weight_decay"},
+        "test_adam": {"beta1", "beta2", "eps", "weight_decay"},
+        "test_schedules": {"lr_min"},
+        "test_minibatches": {"shuffle"},
+    }
+    for part_id, keys in want.items():
+        assert keys <= seen[part_id], (part_id, keys - seen[part_id])
+    # and not only at their default values
+    init = spec.part("test_initializers")
+    assert any(c.args.get("std", 0.01) != 0.01 for c in init.public_cases())
+    assert any(c.args.get("dtype") == "float32" for c in init.public_cases())
+    adam = spec.part("test_adam").public_cases()
+    assert any(
+        c.args.get("beta1", 0.9) != 0.9 and c.args.get("beta2", 0.999) != 0.999 for c in adam
+    )
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+@pytest.mark.parametrize("name", sorted(INIT_TARGETS))
+def test_statistical_checks_pass_correct_initialisers_for_many_seeds(name: str) -> None:
+    """200 seeds per initialiser: with 6-sigma tolerances a correct initialiser never fails.
+
+    (Each check fails with probability about 2e-9 per draw; 200 * 7 * 3 draws here.)
+    """
+    kind, var_fn = INIT_TARGETS[name]
+    fn = getattr(reference, name)
+    fi, fo = 120, 90
+    var = var_fn(fi, fo, 0.01)
+    for seed in range(200):
+        W = fn(fi, fo, np.random.default_rng(seed))
+        stats = init_statistics(W, kind, var)
+        assert stats["variance_ok"] and stats["mean_ok"] and stats["distribution_ok"], seed
+
+
+def test_statistical_checks_reject_a_variance_off_by_a_fifth() -> None:
+    """The tolerance on the variance (6 * sqrt(2 / n) = 0.039 for n = 48000) catches 20%."""
+    rng = np.random.default_rng(0)
+    W = np.sqrt(1.2 * 2.0 / 200) * rng.standard_normal((200, 240))
+    assert not init_statistics(W, "normal", 2.0 / 200)["variance_ok"]
+    assert init_statistics(W, "normal", 1.2 * 2.0 / 200)["variance_ok"]
+
+
+# ------------------------------------------------------------------------------ common mistakes
+
+
+def xavier_normal_fan_in_only(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    return (np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+
+
+def he_normal_lecun_variance(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    return (np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+
+
+def he_uniform_lecun_variance(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    a = np.sqrt(3.0 / fan_in)
+    return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
+
+
+def xavier_uniform_drawn_normal(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    s = np.sqrt(2.0 / (fan_in + fan_out))
+    return (s * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+
+
+def lecun_from_global_state(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    return (np.sqrt(1.0 / fan_in) * np.random.standard_normal((fan_in, fan_out))).astype(dtype)  # noqa: NPY002
+
+
+def he_normal_ignoring_dtype(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    return np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+
+
+def zeros_that_draw(fan_in: int, fan_out: int, rng: Any, *, dtype: Any = np.float64):
+    return (0.0 * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+
+
+def layer_statistics_ddof1(X: np.ndarray, weights: list, activation: str, **kw: Any) -> dict:
+    out = reference.layer_statistics(
+        X,
+        weights,
+        activation,
+        return_activations=True,
+        **{k: v for k, v in kw.items() if k != "return_activations"},
+    )
+    out["std"] = np.array([h.std(ddof=1) for h in out["activations"]])
+    if not kw.get("return_activations"):
+        del out["activations"]
+    return out
+
+
+def train_two_layer_stale_w2(X, y, W1, b1, W2, b2, *, lr, steps, activation="tanh") -> tuple:
+    """W2 updated before the gradient is sent back through it (dA uses the new W2)."""
+    g = np.tanh if activation == "tanh" else (lambda a: np.maximum(a, 0.0))
+    N = X.shape[0]
+    for _ in range(steps):
+        A = X @ W1 + b1
+        H = g(A)
+        S = H @ W2 + b2
+        P = np.exp(S - S.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        P[np.arange(N), y] -= 1.0
+        dS = P / N
+        W2, b2 = W2 - lr * H.T @ dS, b2 - lr * dS.sum(axis=0)
+        dA = (dS @ W2.T) * (1 - H**2 if activation == "tanh" else (A > 0))
+        W1, b1 = W1 - lr * X.T @ dA, b1 - lr * dA.sum(axis=0)
+    return W1, b1, W2, b2
+
+
+def clip_per_tensor(grads: dict, max_norm: float, *, error_if_nonfinite: bool = False) -> tuple:
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    if error_if_nonfinite and not np.isfinite(total):
+        raise ValueError("non-finite")
+    clipped = {k: g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for k, g in grads.items()}
+    return clipped, total
+
+
+def clip_in_place(grads: dict, max_norm: float, *, error_if_nonfinite: bool = False) -> tuple:
+    clipped, total = reference.clip_grad_norm(
+        grads, max_norm, error_if_nonfinite=error_if_nonfinite
+    )
+    for k, g in grads.items():
+        g[...] = clipped[k]
+    return grads, total
+
+
+def residual_backward_no_identity(dout: np.ndarray, cache: tuple) -> tuple:
+    dx, dw1, db1, dw2, db2 = reference.residual_backward(dout, cache)
+    return dx - dout, dw1, db1, dw2, db2
+
+
+def layernorm_forward_batch_axis(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> tuple:
+    mu = x.mean(axis=0, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=0, keepdims=True)
+    r = 1.0 / np.sqrt(var + eps)
+    xhat = (x - mu) * r
+    return xhat * gamma + beta, (xhat, r, gamma)
+
+
+def layernorm_backward_any_cache(dout: np.ndarray, cache: tuple) -> tuple:
+    """The correct backward formula, on whatever (xhat, r, gamma) the forward cached."""
+    xhat, r, gamma = cache
+    lead = tuple(range(dout.ndim - 1))
+    g = dout * gamma
+    dx = r * (g - g.mean(axis=-1, keepdims=True) - xhat * (g * xhat).mean(axis=-1, keepdims=True))
+    return dx, (dout * xhat).sum(axis=lead), dout.sum(axis=lead)
+
+
+def layernorm_backward_no_mean_terms(dout: np.ndarray, cache: tuple) -> tuple:
+    xhat, r, gamma = cache
+    lead = tuple(range(dout.ndim - 1))
+    return r * dout * gamma, (dout * xhat).sum(axis=lead), dout.sum(axis=lead)
+
+
+def nesterov_old_velocity(w, dw, state, *, lr, momentum=0.9, weight_decay=0.0):
+    g = dw + weight_decay * w
+    v = momentum * state["velocity"] + g
+    return w - lr * (g + momentum * state["velocity"]), {"velocity": v}
+
+
+def rmsprop_eps_inside(w, dw, state, *, lr, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    g = dw + weight_decay * w
+    s = alpha * state["square_avg"] + (1 - alpha) * g * g
+    return w - lr * g / np.sqrt(s + eps), {"square_avg": s}
+
+
+def adam_without_bias_correction(
+    w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0
+):
+    g = dw + weight_decay * w
+    m = beta1 * state["m"] + (1 - beta1) * g
+    v = beta2 * state["v"] + (1 - beta2) * g * g
+    return w - lr * m / (np.sqrt(v) + eps), {"m": m, "v": v, "t": state["t"] + 1}
+
+
+def adam_count_after_use(w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+    g = dw + weight_decay * w
+    t = state["t"]
+    m = beta1 * state["m"] + (1 - beta1) * g
+    v = beta2 * state["v"] + (1 - beta2) * g * g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        new_w = w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return new_w, {"m": m, "v": v, "t": t + 1}
+
+
+def adam_in_place(w, dw, state, **hyper):
+    new_w, new_state = reference.adam_step(w, dw, state, **hyper)
+    w[...] = new_w
+    return w, new_state
+
+
+def step_decay_float_division(lr0, epoch, *, drop, every):
+    return lr0 * drop ** (epoch / every)
+
+
+def newton_wrong_sign(w, grad, hessian):
+    return w + np.linalg.solve(hessian, grad)
+
+
+def minibatches_drop_last(X, y, batch_size, rng, shuffle=True) -> Iterator[tuple]:
+    N = X.shape[0]
+    order = rng.permutation(N) if shuffle else np.arange(N)
+    for start in range(0, N - batch_size + 1, batch_size):
+        idx = order[start : start + batch_size]
+        yield X[idx], y[idx]
+
+
+def minibatches_with_replacement(X, y, batch_size, rng, shuffle=True) -> Iterator[tuple]:
+    N = X.shape[0]
+    order = rng.integers(0, N, size=N) if shuffle else np.arange(N)
+    for start in range(0, N, batch_size):
+        idx = order[start : start + batch_size]
+        yield X[idx], y[idx]
+
+
+def minibatches_labels_unshuffled(X, y, batch_size, rng, shuffle=True) -> Iterator[tuple]:
+    N = X.shape[0]
+    order = rng.permutation(N) if shuffle else np.arange(N)
+    for start in range(0, N, batch_size):
+        yield X[order[start : start + batch_size]], y[start : start + batch_size]
+
+
+TRAJ = {"trajectory"}
+MB_LOST = {"each_once", "sizes_ok", "order_ok"}
+
+# name: ({function: replacement}, words the report must contain,
+#        {public case or "*": keys of the checks it must fail}), predicted by hand from the bug.
+BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] = {
+    # (400, 100): 1 / 400 against 2 / 500, a ratio of 0.625; still normal, mean still ~0
+    "Xavier with fan_in only": (
+        {"xavier_normal_init": xavier_normal_fan_in_only},
+        "not 1 / fan_in: that is LeCun's",
+        {"xavier_normal": {"variance_ok"}},
+    ),
+    # ratio 0.5 on both He normal cases (float64 and float32)
+    "He normal with 1 / fan_in": (
+        {"he_normal_init": he_normal_lecun_variance},
+        "He's 2 / fan_in",
+        {"he_normal": {"variance_ok"}, "he_normal_f32": {"variance_ok"}},
+    ),
+    # a = sqrt(3 / 300) = 0.1 < sqrt(6 / 300) = 0.14: the largest |W| never reaches the bound
+    "He uniform with 1 / fan_in": (
+        {"he_uniform_init": he_uniform_lecun_variance},
+        "a = sqrt(3 * variance)",
+        {"he_uniform": {"variance_ok", "distribution_ok"}},
+    ),
+    # right variance, but a normal passes the bound a = sqrt(3) s in 8% of 40000 draws
+    "Xavier uniform drawn from a normal": (
+        {"xavier_uniform_init": xavier_uniform_drawn_normal},
+        "rng.uniform(-a, a)",
+        {"xavier_uniform": {"distribution_ok"}},
+    ),
+    "LeCun drawing from np.random": (
+        {"lecun_normal_init": lecun_from_global_state},
+        "never np.random",
+        {"lecun_normal": {"rng_only"}},
+    ),
+    "He normal ignoring dtype": (
+        {"he_normal_init": he_normal_ignoring_dtype},
+        ".astype(dtype)",
+        {"he_normal_f32": {"dtype_ok"}},
+    ),
+    "zeros_init drawing from the rng": (
+        {"zeros_init": zeros_that_draw},
+        "zeros_init must not draw",
+        {"zeros": {"rng_only"}},
+    ),
+    "layer std with ddof=1": (
+        {"layer_statistics": layer_statistics_ddof1},
+        "population (ddof=0)",
+        {"*": {"std"}},
+    ),
+    # from the first step on W1 and b1 differ, and through them all later steps; units that
+    # start equal still get equal updates, and random ones stay distinct
+    "W2 updated before the backward pass uses it": (
+        {"train_two_layer": train_two_layer_stale_w2},
+        "all from the same forward pass",
+        {"*": {"W1", "b1", "W2", "b2"}},
+    ),
+    # every tensor's own norm is above 1 in "clipped"; all below 5 in "unchanged"
+    "clipping per tensor": (
+        {"clip_grad_norm": clip_per_tensor},
+        "GLOBAL norm",
+        {"clipped": {"clipped_W1", "clipped_b1", "clipped_W2"}},
+    ),
+    # only the clipped case scales (the others copy or raise)
+    "clipping in place": (
+        {"clip_grad_norm": clip_in_place},
+        "never g *= coef",
+        {"clipped": {"inputs_unchanged"}},
+    ),
+    "residual backward without the identity": (
+        {"residual_backward": residual_backward_no_identity},
+        "the identity path",
+        {"*": {"dx"}},
+    ),
+    # xhat is wrong, so out, dx and dgamma are; dbeta = sum(dout) does not depend on it
+    "layer norm over the batch axis": (
+        {
+            "layernorm_forward": layernorm_forward_batch_axis,
+            "layernorm_backward": layernorm_backward_any_cache,
+        },
+        "not each feature over the batch",
+        {"*": {"out", "dx", "dgamma"}},
+    ),
+    "layer-norm backward without the mean terms": (
+        {"layernorm_backward": layernorm_backward_no_mean_terms},
+        "through mean(x) and var(x)",
+        {"*": {"dx"}},
+    ),
+    "Nesterov along the old velocity": (
+        {"nesterov_step": nesterov_old_velocity},
+        "the NEW velocity",
+        {"nesterov": TRAJ, "nesterov_mu": TRAJ},
+    ),
+    # with eps = 0.1 the two differ by far; with eps = 1e-8 and |g| ~ 1 by a relative 1e-8 per
+    # step, below the trajectory's rtol of 1e-7
+    "RMSProp with eps inside the root": (
+        {"rmsprop_step": rmsprop_eps_inside},
+        "OUTSIDE the square root",
+        {"large_eps": TRAJ},
+    ),
+    "Adam without bias correction": (
+        {"adam_step": adam_without_bias_correction},
+        "without the bias correction",
+        {"*": TRAJ},
+    ),
+    # 1 - beta**0 = 0 on the first step: the trajectory is NaN
+    "Adam's step count incremented after use": (
+        {"adam_step": adam_count_after_use},
+        "increment t FIRST",
+        {"*": TRAJ},
+    ),
+    "Adam updating w in place": (
+        {"adam_step": adam_in_place},
+        "w passed to a step is not modified",
+        {"*": {"w_unchanged"}},
+    ),
+    # epochs 0..20 every 5: all but multiples of 5 differ
+    "step decay with float division": (
+        {"step_decay": step_decay_float_division},
+        "integer division",
+        {"halving": {"step_decay"}},
+    ),
+    "Newton's step uphill": (
+        {"newton_step": newton_wrong_sign},
+        "return w - d",
+        {"*": {"newton"}},
+    ),
+    # 23 = 4 * 5 + 3 and 10 = 2 * 4 + 2 lose their short batch; 24 = 4 * 6 loses nothing
+    "last short minibatch dropped": (
+        {"iterate_minibatches": minibatches_drop_last},
+        "the last short batch must be kept",
+        {"short_last": MB_LOST, "in_order": MB_LOST},
+    ),
+    # N draws with replacement repeat some samples (not when shuffle=False)
+    "minibatches drawn with replacement": (
+        {"iterate_minibatches": minibatches_with_replacement},
+        "no sample repeated",
+        {"short_last": {"each_once", "order_ok"}, "exact": {"each_once", "order_ok"}},
+    ),
+    "labels not shuffled with their rows": (
+        {"iterate_minibatches": minibatches_labels_unshuffled},
+        "labels of its X_batch's rows",
+        {"short_last": {"aligned"}, "exact": {"aligned"}},
+    ),
+}
+
+
+def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
+    """points * mean over public cases of the fraction of applicable checks that pass."""
+    credits = []
+    for case in part.public_cases():
+        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
+        bad = failing.get(case.name, failing.get("*", set()))
+        assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
+        credits.append(1 - len(bad) / len(keys))
+    return part.points * sum(credits) / len(credits)
+
+
+@pytest.mark.parametrize("bug", list(BUGS))
+def test_a_mistake_costs_points_on_its_own_part_only(
+    grader: Grader,
+    spec: AssignmentSpec,
+    namespace: dict[str, Any],
+    bug: str,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    replacements, words, failing = BUGS[bug]
+    namespace.update(replacements)
+    name = next(iter(replacements))
+    affected = next(p for p in spec.parts if name in p.functions)
+    assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
+    scores = _scores(grader, spec, namespace)
+    for part in spec.parts:
+        if part.id != affected.id:
+            assert scores[part.id] == part.points, part.id
+    expected = expected_public_score(affected, failing)
+    assert expected < affected.points
+    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
+    assert grader.results[affected.id].status == "failed"
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert words in out
+
+
+# ------------------------------------------------------------------------------ the capstone
+
+
+def _capstone_record(spec: AssignmentSpec, params: Any, split: str) -> dict[str, Any]:
+    part = spec.part("test_deep_digits")
+    args = {"split": split}
+    return measure_record(part, args, run_probe({"deep_params": params}, part, args))
+
+
+def test_capstone_reference_recipe_clears_both_thresholds_with_a_margin(
+    spec: AssignmentSpec, deep_params: dict[str, np.ndarray]
+) -> None:
+    val = _capstone_record(spec, deep_params, "val")
+    test = _capstone_record(spec, deep_params, "test")
+    assert val["deep_enough"] and test["deep_enough"]
+    assert val["accuracy_val"] >= 0.82 + 0.03
+    assert test["accuracy_test"] >= 0.85 + 0.03
+
+
+def test_capstone_out_of_reach_of_a_linear_model_and_a_badly_initialised_net(
+    spec: AssignmentSpec,
+) -> None:
+    """The measured numbers of the spec's comment: below the partial-credit floor of 0.5."""
+    linear = train_relu_net([64, 10], reference.zeros_init, "momentum", 0.05, 20)
+    small = train_relu_net(DEEP, reference.small_normal_init, "momentum", 0.05, 20)
+    small_adam = train_relu_net(DEEP, reference.small_normal_init, "adam", 1e-3, 20)
+    for params in (linear, small, small_adam):
+        for split in ("val", "test"):
+            rec = _capstone_record(spec, params, split)
+            assert rec[f"accuracy_{split}"] < 0.5, (split, rec[f"accuracy_{split}"])
+    assert not _capstone_record(spec, linear, "val")["deep_enough"]
+
+
+def test_capstone_measure_rejects_what_is_not_a_64_to_10_network(spec: AssignmentSpec) -> None:
+    rng = np.random.default_rng(0)
+    wrong_input = {"W1": rng.standard_normal((65, 10)), "b1": np.zeros(10)}
+    rec = _capstone_record(spec, wrong_input, "val")
+    assert rec["deep_enough"] is False and rec["accuracy_val"] == 0.0
+    broken_chain = {f"W{k}": rng.standard_normal((64, 64)) for k in range(1, 7)}
+    broken_chain.update({f"b{k}": np.zeros(64) for k in range(1, 7)})
+    rec = _capstone_record(spec, broken_chain, "val")  # ends with 64 scores, not 10
+    assert rec["deep_enough"] is False and rec["accuracy_val"] == 0.0
+    rec = _capstone_record(spec, None, "val")
+    assert "__error__" in rec
+
+
+def test_a_forged_initialiser_record_is_an_error_not_a_pass(spec: AssignmentSpec) -> None:
+    part = spec.part("test_initializers")
+    case = part.public_cases()[2]
+    forged = {"W": "looks fine", "W_same_seed": 1.0, "W_other_seed": 2.0, "next_draws": 0.0}
+    rec = measure_record(part, case.args, forged)
+    assert rec.get("__status__") == "error"
