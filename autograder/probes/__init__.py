@@ -17,6 +17,7 @@ from autograder.probes import (
     a1,  # noqa: F401  (registration side effect)
     a2,  # noqa: F401
     a3,  # noqa: F401
+    a5,  # noqa: F401
 )
 from autograder.probes.core import (
     MEASURES,
