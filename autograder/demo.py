@@ -23,7 +23,12 @@ from nbformat import NotebookNode
 from autograder.course import load_spec, release_dir, source_dir
 from autograder.notebook_io import nbgrader_meta, read_notebook, source_notebook, write_notebook
 
-DEMO_ASSIGNMENTS = ("a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp")
+DEMO_ASSIGNMENTS = (
+    "a1_linear_classifiers",
+    "a2_autodiff",
+    "a3_backprop_mlp",
+    "a5_regularization",
+)
 
 
 @dataclass(frozen=True)

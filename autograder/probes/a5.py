@@ -73,9 +73,7 @@ def probe_weight_decay(namespace: Mapping[str, Any], part: Part, args: dict[str,
         if k in args
     }
     adam = rule.startswith("adam")
-    state: dict[str, Any] = (
-        {"m": np.zeros_like(w), "v": np.zeros_like(w), "t": 0} if adam else {}
-    )
+    state: dict[str, Any] = {"m": np.zeros_like(w), "v": np.zeros_like(w), "t": 0} if adam else {}
     for _ in range(int(args["steps"])):
         dw = curvature * (w - target)
         out = fn(w, dw, state, **kwargs)
@@ -439,9 +437,7 @@ def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record
 
     Records ``accuracy_<variable>`` and ``has_hidden_layer``.
     """
-    params = {
-        k.removeprefix("param_"): _array(record, k) for k in record if k.startswith("param_")
-    }
+    params = {k.removeprefix("param_"): _array(record, k) for k in record if k.startswith("param_")}
     for key, value in params.items():
         if not np.all(np.isfinite(value)):
             raise NotPlainDataError(f"{args['variable']}.params[{key!r}] holds NaN or inf")
@@ -479,7 +475,9 @@ def probe_prune(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) 
         rec["__dtype_pruned_w"] = dtype_name(pruned)
         return rec
     if not isinstance(pruned, dict) or not isinstance(mask, dict):
-        raise NotPlainDataError("for a dict of weights, return a dict of pruned arrays and of masks")
+        raise NotPlainDataError(
+            "for a dict of weights, return a dict of pruned arrays and of masks"
+        )
     for n in names:
         rec[f"pruned_{n}"] = to_plain(pruned.get(n), f"pruned[{n!r}]")
         rec[f"mask_{n}"] = to_plain(mask.get(n), f"mask[{n!r}]")
@@ -560,4 +558,3 @@ def measure_quantize(record: Record, args: Mapping[str, Any], part: Part) -> Rec
     want = str(args.get("dtype", "float64"))
     rec["deq_dtype_ok"] = record.get("deq_dtype") == want
     return rec
-

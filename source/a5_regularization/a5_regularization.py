@@ -220,7 +220,8 @@ ax.set(xlabel="$w_0$ (steep direction)", ylabel="$w_1$ (flat direction)",
        title="L2 penalty vs decoupled weight decay")
 ax.legend(fontsize=8)
 plt.show()
-print("SGD: largest difference", np.abs(paths["SGD + L2"][-1] - paths["SGD, decoupled decay"][-1]).max())
+sgd_gap = np.abs(paths["SGD + L2"][-1] - paths["SGD, decoupled decay"][-1]).max()
+print("SGD: largest difference", sgd_gap)
 print("Adam: largest difference", np.abs(paths["Adam + L2"][-1] - paths["AdamW"][-1]).max())
 
 # %% [markdown]
@@ -254,7 +255,8 @@ print("Adam: largest difference", np.abs(paths["Adam + L2"][-1] - paths["AdamW"]
 # like an average of the family.
 #
 # **Inverted** dropout rescales the kept units during training,
-# $$\text{out} = \frac{x \odot m}{1 - p}, \qquad m_i \sim \text{Bernoulli}(1 - p) \text{ independently},$$
+# $$\text{out} = \frac{x \odot m}{1 - p}, \qquad
+# m_i \sim \text{Bernoulli}(1 - p) \text{ independently},$$
 # so that every unit keeps its expected value, $\mathbb{E}[\text{out}_i] = (1 - p)\, x_i / (1 -
 # p) = x_i$, and **evaluation is the identity**: no rescaling at test time, no dropout. (The
 # original, non-inverted scheme did not rescale during training and multiplied by $1 - p$ at
@@ -379,7 +381,8 @@ class DropoutMLP:
         self.params = {}
         for layer in range(1, self.num_layers + 1):
             fan_in, fan_out = self.layer_sizes[layer - 1], self.layer_sizes[layer]
-            self.params[f"W{layer}"] = np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+            std = np.sqrt(2.0 / fan_in)
+            self.params[f"W{layer}"] = std * rng.standard_normal((fan_in, fan_out))
             self.params[f"b{layer}"] = np.zeros(fan_out)
 
     def _forward(self, X, train, rng):
@@ -487,10 +490,10 @@ def mc_dropout_predict(model, X, *, n_samples, rng):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_mc_dropout", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
-score = grader.check("test_mc_dropout", globals())
+# %% nbgrader={"grade": true, "grade_id": "test_mc_dropout_predict", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
+score = grader.check("test_mc_dropout_predict", globals())
 ### BEGIN HIDDEN TESTS
-score = grader.check("test_mc_dropout", globals(), hidden=True)
+score = grader.check("test_mc_dropout_predict", globals(), hidden=True)
 ### END HIDDEN TESTS
 score
 
@@ -510,7 +513,8 @@ class DropoutRegressor:
         self.p, self.params = float(p), {}
         for layer in range(1, 4):
             fan_in, fan_out = sizes[layer - 1], sizes[layer]
-            self.params[f"W{layer}"] = np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+            std = np.sqrt(2.0 / fan_in)
+            self.params[f"W{layer}"] = std * rng.standard_normal((fan_in, fan_out))
             self.params[f"b{layer}"] = np.zeros(fan_out)
 
     def _run(self, X, train, rng):
@@ -838,10 +842,10 @@ def magnitude_prune(weights, sparsity, *, scope="global"):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_pruning", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
-score = grader.check("test_pruning", globals())
+# %% nbgrader={"grade": true, "grade_id": "test_magnitude_prune", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+score = grader.check("test_magnitude_prune", globals())
 ### BEGIN HIDDEN TESTS
-score = grader.check("test_pruning", globals(), hidden=True)
+score = grader.check("test_magnitude_prune", globals(), hidden=True)
 ### END HIDDEN TESTS
 score
 
