@@ -451,11 +451,12 @@ def _early_stopping() -> Part:
 
 # ------------------------------------------------------------------------------ the study
 
-# Measured with the notebook's settings (300 training digits, 30% of their labels replaced,
-# 64-128-10 ReLU network, Adam lr 3e-3, batch 50, 80 epochs), held-out accuracy, seeds 0 / 1:
-# no regularisation 0.767 / 0.780; L2 reg = 0.03: 0.863 / 0.860; dropout p = 0.7: 0.848 / 0.845;
-# early stopping (patience 5): 0.865 / 0.858. The thresholds sit above what the unregularised
-# network reaches (full credit from 0.80, partial from 0.78).
+# Measured with the notebook's own settings and training loop (300 training digits, 30% of their
+# labels replaced, 64-128-10 ReLU network, Adam lr 3e-3, batch 50, 80 epochs, seed 0), accuracy on
+# the held-out test split: no regularisation 0.7675; L2 reg = 0.03: 0.8625; dropout p = 0.7:
+# 0.8475; early stopping (patience 5): 0.865 (with the solutions package's loop, seeds 0 / 1:
+# 0.767 / 0.780, 0.863 / 0.860, 0.848 / 0.845, 0.865 / 0.858). The thresholds sit above what the
+# unregularised network reaches (full credit from 0.80, partial from 0.78).
 STUDY_THRESHOLD, STUDY_FLOOR = 0.80, 0.78
 
 
