@@ -27,9 +27,10 @@
 # 4. **Monte Carlo dropout**, a cheap predictive uncertainty, on a regression with a gap in the
 #    data;
 # 5. **early stopping** that keeps the best parameters;
-# 6. an **overfitting study** (no regularisation, L2, dropout, early stopping) on digits with
+# 6. a **training loop** with a progress bar and learning curves;
+# 7. an **overfitting study** (no regularisation, L2, dropout, early stopping) on digits with
 #    noisy labels, graded on images you never see;
-# 7. **magnitude pruning** to a target sparsity and **int8 quantisation**.
+# 8. **magnitude pruning** to a target sparsity and **int8 quantisation**.
 #
 # ### How this notebook works
 #
@@ -234,7 +235,7 @@ print("Adam: largest difference", np.abs(paths["Adam + L2"][-1] - paths["AdamW"]
 # training set do to the strength of the prior, and why is that sensible? (c) Which prior gives
 # the L1 penalty, and what does it do to the weights that L2 does not? (4-8 sentences.)
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "written_map_prior", "locked": false, "points": 10, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "written_map_prior", "locked": false, "points": 8, "schema_version": 3, "solution": true, "task": false}
 # (a) $-\log p(w \mid \mathcal D) = -\sum_{n} \log p(y_n \mid x_n, w) + \frac{1}{2\sigma^2}
 # \lVert w \rVert^2 + \text{const}$. Dividing by $N$ (which does not move the minimiser) gives
 # the mean loss plus $\frac{1}{2 N \sigma^2} \lVert w \rVert^2$, so $\lambda = 1 / (N\sigma^2)$.
@@ -313,7 +314,7 @@ def dropout_backward(dout, cache):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_dropout", "locked": true, "points": 12, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_dropout", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_dropout", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_dropout", globals(), hidden=True)
@@ -675,9 +676,29 @@ score
 # %% [markdown]
 # ## Part 6: the training loop
 #
-# The loop below (given) trains any of your `DropoutMLP`s with Adam in minibatches, shows a
-# progress bar over the epochs, evaluates in eval mode after every epoch and records the
-# history; with an `EarlyStopping` it stops when told to and restores the best parameters.
+# One loop trains every network of the study. It runs minibatch Adam, records the learning
+# curves after every epoch, shows a progress bar, and stops early when told to.
+#
+# **Your task.** Write `train(model, X_train, y_train, X_val, y_val, *, lr, epochs, batch_size,
+# rng, early_stopping=None, progress=True)`, following these steps exactly (the grader runs it
+# on a model of its own and replays the same steps):
+#
+# 1. Before the first epoch, one Adam state per parameter: `states[k] = adam_init(params[k])`.
+# 2. For each epoch, wrapped in a progress bar `tqdm(range(epochs), disable=not progress)`:
+#    - `order = rng.permutation(N)`, then for `start` in `range(0, N, batch_size)` the minibatch
+#      `idx = order[start:start + batch_size]` (the last one may be smaller);
+#    - `loss, grads = model.loss(X_train[idx], y_train[idx], train=True, rng=rng)`, then for
+#      every key `k` of `model.params`:
+#      `model.params[k], states[k] = adam_step(model.params[k], grads[k], states[k], lr=lr)`;
+#    - after the epoch, `evaluate` (given below, eval mode) on the whole training set and on the
+#      validation set, and append the four numbers to `history["train_loss"]`,
+#      `history["val_loss"]`, `history["train_acc"]` and `history["val_acc"]`;
+#    - if `early_stopping` is given, call `early_stopping.step(val_loss, model.params)` and
+#      `break` when it returns True.
+# 3. At the end, if `early_stopping` is given, `model.params.update(early_stopping.restore())`.
+#
+# Return `history`. Note that `adam_step` returns **new** arrays, which the loop stores back
+# into the same dict: an early stopper that kept a reference to that dict would see them.
 
 # %%
 def evaluate(model, X, y):
@@ -685,12 +706,13 @@ def evaluate(model, X, y):
     loss, _ = softmax_cross_entropy(model.forward(X), y)
     return loss, float(np.mean(model.predict(X) == y))
 
-
+# %% nbgrader={"grade": false, "grade_id": "train", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train(model, X_train, y_train, X_val, y_val, *, lr, epochs, batch_size, rng,
           early_stopping=None, progress=True):
     """Minibatch Adam with per-epoch history; returns ``{"train_loss", "val_loss", ...}``."""
-    states = {k: adam_init(v) for k, v in model.params.items()}
     history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
+    ### BEGIN SOLUTION
+    states = {k: adam_init(v) for k, v in model.params.items()}
     N = X_train.shape[0]
     bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=False)
     for _ in bar:
@@ -712,7 +734,16 @@ def train(model, X_train, y_train, X_val, y_val, *, lr, epochs, batch_size, rng,
     bar.close()
     if early_stopping is not None:
         model.params.update(early_stopping.restore())
+    ### END SOLUTION
     return history
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_train", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+score = grader.check("test_train", globals())
+### BEGIN HIDDEN TESTS
+score = grader.check("test_train", globals(), hidden=True)
+### END HIDDEN TESTS
+score
 
 # %% [markdown]
 # ## Part 7: an overfitting study
@@ -722,7 +753,7 @@ def train(model, X_train, y_train, X_val, y_val, *, lr, epochs, batch_size, rng,
 # 300 images learns the wrong labels too, which is exactly what regularisation should prevent.
 # The validation split keeps its true labels.
 #
-# **Your task.** Train four `DropoutMLP`s with one hidden layer of 128 units, with `train` and
+# **Your task.** Train four `DropoutMLP`s with one hidden layer of 128 units, with your `train` and
 # the same settings apart from the regulariser (Adam `lr=3e-3`, `batch_size=50`, 80 epochs):
 #
 # - `model_none`: no regularisation;
@@ -771,7 +802,7 @@ for name, model in (("none", model_none), ("L2", model_l2), ("dropout", model_dr
                     ("early stopping", model_early)):
     print(f"{name:>15}: validation accuracy {evaluate(model, X_val, y_val)[1]:.3f}")
 
-# %% nbgrader={"grade": true, "grade_id": "test_overfitting_study", "locked": true, "points": 12, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_overfitting_study", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_overfitting_study", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_overfitting_study", globals(), hidden=True)
@@ -942,7 +973,7 @@ print(f"weight matrices: {bytes_float} bytes in float64, {bytes_int8} bytes in i
 # first on a new problem, and what does early stopping need that the other two do not?
 # (5-10 sentences.)
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "written_rank_regularizers", "locked": false, "points": 10, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "written_rank_regularizers", "locked": false, "points": 8, "schema_version": 3, "solution": true, "task": false}
 # (a) With the reference settings: early stopping and L2 (about 0.83-0.87) ahead of dropout
 # (about 0.82-0.85), all well ahead of no regularisation (about 0.75). Without regularisation the
 # training accuracy reaches 1 (the wrong labels memorised) while the validation loss turns up

@@ -4,7 +4,8 @@ Each mistake is a text substitution in one answer cell of the instructor's noteb
 test cells that must lose points because of it. None reaches another graded part: the notebook's
 DropoutMLP draws its masks itself (not through dropout_forward), the training loop uses the given
 Adam (not adamw_step), and the early-stopped network of the overfitting study still clears its
-threshold with the last instead of the best weights (5 epochs later).
+threshold with the last instead of the best weights (5 epochs later), which is what both the
+early-stopping mistake and the training-loop mistake leave it with.
 """
 
 from autograder.demo import Mistake
@@ -59,6 +60,13 @@ MISTAKES = [
         new="self.best_params = params",
         parts=("test_early_stopping",),
         what="early stopping stores a reference that later training overwrites",
+    ),
+    Mistake(
+        cell="train",
+        old="        model.params.update(early_stopping.restore())",
+        new="        pass  # the best parameters are never restored",
+        parts=("test_train",),
+        what="training loop that keeps the last instead of the best weights",
     ),
     Mistake(
         cell="magnitude_prune",

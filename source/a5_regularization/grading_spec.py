@@ -181,7 +181,7 @@ def _dropout() -> Part:
         "test_dropout",
         "Inverted dropout, forward and backward",
         ("dropout_forward", "dropout_backward"),
-        12,
+        10,
         "a5_dropout",
         DROPOUT_CHECKS,
         public_cases=lambda: [
@@ -449,6 +449,96 @@ def _early_stopping() -> Part:
     )
 
 
+# ------------------------------------------------------------------------------ training loop
+
+
+def _train_case(
+    name: str, seed: int, N: int, batch_size: int, epochs: int, note: str, **extra: object
+) -> Case:
+    rng = _rng(seed)
+    D, C = 4, 3
+    X = rng.standard_normal((N, D))
+    X[:, 0] = np.arange(N)  # the row index: the grader's model records which rows it saw
+    X_val = rng.standard_normal((7, D))
+    args = {
+        "X_train": X,
+        "y_train": rng.integers(0, C, size=N),
+        "X_val": X_val,
+        "y_val": rng.integers(0, C, size=7),
+        "W": 0.1 * rng.standard_normal((D, C)),
+        "b": 0.1 * rng.standard_normal(C),
+        "lr": 0.05,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": seed + 100,
+        **extra,
+    }
+    checks = ("minibatches_ok", "history_ok", "params_ok") + (
+        ("early_stopping_ok",) if "stop_at" in extra else ()
+    )
+    return Case(name, args, note, checks)
+
+
+def _training_loop() -> Part:
+    return Part(
+        "test_train",
+        "The training loop",
+        ("train",),
+        8,
+        "a5_train",
+        (
+            Check(
+                "true",
+                "minibatches_ok",
+                label="minibatches: rng.permutation(N) each epoch, sliced in order, train=True",
+            ),
+            Check(
+                "true",
+                "history_ok",
+                label="history: train/val loss and accuracy after every epoch run",
+            ),
+            Check(
+                "true",
+                "params_ok",
+                label="final parameters (Adam on every parameter; the best ones restored)",
+            ),
+            Check(
+                "true",
+                "early_stopping_ok",
+                label="early_stopping.step(val_loss, params) every epoch, stop when True",
+            ),
+        ),
+        public_cases=lambda: [
+            _train_case("three_epochs", 1, 23, 5, 3, "23 rows in batches of 5, 3 epochs"),
+            _train_case(
+                "early_stop",
+                2,
+                12,
+                4,
+                6,
+                "a stopper that says stop at epoch 3; its best epoch is 1",
+                stop_at=3,
+                best=1,
+                progress=False,
+            ),
+        ],
+        hidden_cases=lambda: [
+            _train_case("h_one_batch", 11, 9, 16, 4, "batch larger than the data set"),
+            _train_case("h_stop_first", 12, 15, 6, 5, "stop at epoch 0", stop_at=0, best=0),
+        ],
+        hints={
+            "minibatches_ok": "each epoch: order = rng.permutation(N), then the batches "
+            "order[start:start + batch_size] for start in range(0, N, batch_size); pass "
+            "train=True and rng=rng to model.loss",
+            "params_ok": "one adam_step per parameter per minibatch, each with its own state "
+            "from adam_init; with early stopping, model.params.update(early_stopping.restore()) "
+            "at the end",
+            "early_stopping_ok": "after the epoch's evaluation call early_stopping.step with "
+            "the validation loss and model.params, and break when it returns True",
+        },
+    )
+
+
 # ------------------------------------------------------------------------------ the study
 
 # Measured with the notebook's own settings and training loop (300 training digits, 30% of their
@@ -475,7 +565,7 @@ def _study() -> Part:
         "test_overfitting_study",
         "An overfitting study: L2, dropout and early stopping",
         regularised,
-        12,
+        10,
         "a5_study",
         (
             *(
@@ -625,6 +715,7 @@ PARTS = (
     _mc_dropout(),
     _mc_band(),
     _early_stopping(),
+    _training_loop(),
     _study(),
     _pruning(),
     _quantization(),
@@ -634,5 +725,5 @@ SPEC = AssignmentSpec(
     name="a5_regularization",
     parts=PARTS,
     reference_module="solutions.a5_regularization",
-    manual_parts={"written_map_prior": 10, "written_rank_regularizers": 10},
+    manual_parts={"written_map_prior": 8, "written_rank_regularizers": 8},
 )

@@ -75,6 +75,8 @@ TRAINED = ("mc_regressor", "model_none", "model_l2", "model_dropout", "model_ear
 def namespace(notebook_ns: dict[str, Any]) -> dict[str, Any]:
     ns: dict[str, Any] = {name: getattr(reference, name) for name in reference.__all__}
     ns.update({name: notebook_ns[name] for name in TRAINED})
+    # the package's train takes an a4 Optimizer; the notebook's loop (Adam with lr) is graded
+    ns["train"] = notebook_ns["train"]
     ns["np"] = np
     return ns
 
@@ -133,6 +135,7 @@ def test_every_keyword_gets_a_non_default_value(spec: AssignmentSpec) -> None:
     assert "dtype" in seen["test_quantization"]
     assert {"p", "reg", "train"} <= seen["test_dropout_mlp"]
     assert "n_samples" in seen["test_mc_dropout_predict"]
+    assert {"stop_at", "progress"} <= seen["test_train"]
 
 
 # ------------------------------------------------------------------------------ hand-derived
@@ -290,6 +293,45 @@ def quantize_asymmetric(w):
     lo, hi = float(w.min()), float(w.max())
     scale = (hi - lo) / 254
     return np.clip(np.round((w - lo) / scale) - 127, -127, 127).astype(np.int8), scale
+
+
+def _train_variant(notebook_ns: dict[str, Any], old: str, new: str) -> Any:
+    """The notebook's train with one substitution in its source."""
+    text = _notebook_script()
+    start = text.index("def train(")
+    source = text[start : text.index("    return history\n", start) + len("    return history\n")]
+    assert source.count(old) == 1, old
+    ns = dict(notebook_ns)
+    exec(source.replace(old, new), ns)
+    return ns["train"]
+
+
+TRAIN_MISTAKES = {
+    "no_restore": ("model.params.update(early_stopping.restore())", "pass"),
+    "no_shuffle": ("order = rng.permutation(N)", "order = np.arange(N)"),
+    "stopper_wrong_loss": (
+        'early_stopping.step(history["val_loss"][-1],',
+        'early_stopping.step(history["val_loss"][-1] + 1.0,',
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(TRAIN_MISTAKES))
+def test_training_loop_mistakes_cost_the_training_part_only(
+    grader: Grader,
+    spec: AssignmentSpec,
+    namespace: dict[str, Any],
+    notebook_ns: dict[str, Any],
+    mistake: str,
+) -> None:
+    ns = dict(namespace)
+    ns["train"] = _train_variant(notebook_ns, *TRAIN_MISTAKES[mistake])
+    scores = _scores(grader, spec, ns)
+    for part in spec.parts:
+        if part.id == "test_train":
+            assert scores[part.id] < part.points, mistake
+        else:
+            assert scores[part.id] == part.points, (mistake, part.id)
 
 
 MISTAKES = {
