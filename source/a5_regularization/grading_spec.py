@@ -704,6 +704,8 @@ def _quantization() -> Part:
             "larger range (e.g. dividing by 127.5 or 128) overflows int8 and wraps around, "
             "and an asymmetric range (min and max) needs a zero point this scheme does not have",
             "scale_ok": "the symmetric scheme maps max|w| to 127: scale = max|w| / 127",
+            "int8_ok": "return q as an int8 array with codes in [-127, 127]: round in float64 "
+            "and clip BEFORE casting (128 cast to int8 wraps around to -128)",
         },
     )
 
