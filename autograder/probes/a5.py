@@ -592,7 +592,8 @@ STUDY_MODELS = ("model_none", "model_l2", "model_dropout", "model_early")
 def probe_study(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """The parameters of the trained network named by ``args["variable"]``, as raw arrays.
 
-    Records ``param_<key>`` for every ``W<l>``/``b<l>`` in the model's ``params`` dict.
+    Records ``param_<key>`` for every ``W<l>``/``b<l>`` in the model's ``params`` dict, and the
+    model's ``reg`` and ``p`` attributes (as ``attr_reg``, ``attr_p``) when it has them.
     """
     name = str(args["variable"])
     model = namespace.get(name)
@@ -605,6 +606,10 @@ def probe_study(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) 
     for key, value in params.items():
         if isinstance(key, str) and re.fullmatch(r"[Wb]\d+", key):
             rec[f"param_{key}"] = to_plain(value, f"{name}.params[{key!r}]")
+    for attr in ("reg", "p"):
+        value = getattr(model, attr, None)
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            rec[f"attr_{attr}"] = float(value)
     return rec
 
 
@@ -639,7 +644,8 @@ def relu_mlp_scores(params: Mapping[str, FloatArray], X: FloatArray) -> FloatArr
 def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record:
     """Accuracy of the returned parameters on the held-out test split (loaded here).
 
-    Records ``accuracy_<variable>`` and ``has_hidden_layer``.
+    Records ``accuracy_<variable>``, ``has_hidden_layer`` and ``regularised``: the model named
+    ``model_l2`` has ``reg > 0``, ``model_dropout`` has ``p > 0`` (others: True).
     """
     params = {k.removeprefix("param_"): _array(record, k) for k in record if k.startswith("param_")}
     for key, value in params.items():
@@ -650,6 +656,8 @@ def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record
     rec = dict(record)
     rec[f"accuracy_{args['variable']}"] = float(np.mean(scores.argmax(axis=1) == data["y_test"]))
     rec["has_hidden_layer"] = sum(1 for k in params if k.startswith("W")) >= 2
+    needed = {"model_l2": "attr_reg", "model_dropout": "attr_p"}.get(str(args["variable"]))
+    rec["regularised"] = needed is None or float(record.get(needed, 0.0)) > 0
     return rec
 
 

@@ -555,7 +555,7 @@ def _study_case(variable: str, hidden: bool) -> Case:
         f"h_{variable}" if hidden else variable,
         {"variable": variable},
         f"{variable} on the held-out test split",
-        (f"accuracy_{variable}", "has_hidden_layer"),
+        (f"accuracy_{variable}", "has_hidden_layer", "regularised"),
     )
 
 
@@ -579,6 +579,11 @@ def _study() -> Part:
                 for v in regularised
             ),
             Check("true", "has_hidden_layer", label="the model is an MLP with a hidden layer"),
+            Check(
+                "true",
+                "regularised",
+                label="the regulariser is on (model_l2.reg > 0, model_dropout.p > 0)",
+            ),
         ),
         # the public cases are scored on the test split too: the notebook never loads it
         public_cases=lambda: [_study_case(v, False) for v in regularised],

@@ -399,3 +399,50 @@ def test_demo_mistakes_name_their_parts(spec: AssignmentSpec) -> None:
     ids = {p.id for p in spec.parts}
     assert mistakes and all(set(m.parts) <= ids for m in mistakes)
     assert all(re.search(r"\w", m.what) for m in mistakes)
+
+
+# ------------------------------------------------------------------------------ forged records
+
+
+def test_measures_reject_malformed_records(spec: AssignmentSpec) -> None:
+    """A record with the wrong shapes or missing keys is an error, never a pass."""
+    for part_id, key in (
+        ("test_dropout", "outs"),
+        ("test_magnitude_prune", "pruned_w"),
+        ("test_quantization", "q"),
+        ("test_train", "batch_rows"),
+        ("test_overfitting_study", "param_W1"),
+    ):
+        part = spec.part(part_id)
+        case = part.public_cases()[0]
+        forged = {key: np.zeros((1, 2, 3))} if part_id != "test_train" else {}
+        rec = measure_record(part, case.args, forged)
+        assert "__error__" in rec, part_id
+
+
+def test_dropout_measure_separates_the_binomial_law_from_keep_probability(
+    spec: AssignmentSpec,
+) -> None:
+    """Draws with keep rate 1 - p pass the 6-standard-error check; keep rate p fails it."""
+    part = spec.part("test_dropout")
+    case = part.public_cases()[0]  # p = 0.3, 200 draws of 8 x 25 units
+    x, dout, p = case.args["x"], case.args["dout"], case.args["p"]
+    rng = np.random.default_rng(0)
+
+    def record(keep: float) -> dict:
+        masks = rng.random((200, *x.shape)) < keep
+        outs = x * masks / (1 - p)
+        return {
+            "outs": outs,
+            "dxs": dout * masks / (1 - p),
+            "out_repeat": outs[0],
+            "out_other_seed": outs[1],
+            "out_eval": x.copy(),
+            "dx_eval": dout.copy(),
+            "dtypes": "float64",
+        }
+
+    good = measure_record(part, case.args, record(1 - p))
+    bad = measure_record(part, case.args, record(p))
+    assert good["keep_rate_ok"] and good["mean_ok"] and good["independent_ok"]
+    assert not bad["keep_rate_ok"] and not bad["mean_ok"]
