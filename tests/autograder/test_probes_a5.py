@@ -196,7 +196,7 @@ def test_pruning_global_against_per_tensor_by_hand() -> None:
 def test_study_models_beat_the_unregularised_one(notebook_ns: dict[str, Any]) -> None:
     """The thresholds (0.80) sit above what the unregularised network reaches on the test split."""
     from autograder.datasets import load_digits_split
-    from autograder.probes.a5 import relu_mlp_scores
+    from autograder.probes.a5_trained import relu_mlp_scores
 
     data = load_digits_split(include_test=True)
 
@@ -369,7 +369,7 @@ def test_early_stopping_by_reference_still_passes_the_study(notebook_ns: dict[st
     """The notebook's study retrained with the by-reference EarlyStopping clears 0.80 anyway,
     so that mistake costs only the early-stopping part (what the demo expects)."""
     from autograder.datasets import load_digits_split
-    from autograder.probes.a5 import relu_mlp_scores
+    from autograder.probes.a5_trained import relu_mlp_scores
 
     ns = dict(notebook_ns)
     study_rng = np.random.default_rng(0)
