@@ -28,6 +28,7 @@ DEMO_ASSIGNMENTS = (
     "a2_autodiff",
     "a3_backprop_mlp",
     "a4_training_deep_nets",
+    "a5_regularization",
 )
 
 

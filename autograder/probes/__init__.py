@@ -18,6 +18,7 @@ from autograder.probes import (
     a2,  # noqa: F401
     a3,  # noqa: F401
     a4,  # noqa: F401
+    a5,  # noqa: F401
 )
 from autograder.probes.core import (
     MEASURES,
