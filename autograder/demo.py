@@ -133,7 +133,12 @@ def _fault_targets(nb: NotebookNode, spec_parts: list[str]) -> list[str]:
     for test_id in spec_parts:
         answer_id = test_id.removeprefix("test_")
         answer = next((c for c in cells if nbgrader_meta(c).get("grade_id") == answer_id), None)
-        if answer is None or not re.search(r"^def \w+\(", answer.source, re.MULTILINE):
+        # a fault replaces the whole answer cell, so only cells that define one function
+        # (and nothing another part needs) can carry one
+        if (
+            answer is None
+            or len(re.findall(r"^(?:def|class) \w+", answer.source, re.MULTILINE)) != 1
+        ):
             continue
         pattern = re.compile(rf"\b{re.escape(_function_name(answer))}\b")
         users = [c for c in cells if c is not answer and pattern.search(c.source)]
