@@ -50,7 +50,9 @@
 #   class scores of every sample are the rows of
 #   $$S = X W \in \mathbb{R}^{N \times C}, \qquad s_{ij} = x_i^\top w_j,$$
 #   where $x_i$ is row $i$ of $X$ and $w_j$ is column $j$ of $W$. The predicted class of sample
-#   $i$ is $\arg\max_j s_{ij}$.
+#   $i$ is $\arg\max_j s_{ij}$. (The lectures write one sample as a column vector and its scores
+#   as $W x$ with $W$ of shape $C \times D$: our $W$ is the lectures' $W$ **transposed**, so that
+#   a whole batch is the single product $X W$.)
 # - Every loss is a **mean over the batch** plus a penalty:
 #   $$L(W) = \frac{1}{N} \sum_{i=1}^{N} L_i(W) + R(W).$$
 #   Averaging (rather than summing) keeps the loss and a good learning rate independent of $N$.
@@ -737,8 +739,9 @@ print(f"digits: naive {1e3 * t_naive:.1f} ms, vectorized {1e3 * t_vec:.2f} ms; l
 # %% [markdown]
 # ## Part 6: regularisation, L1 and L2
 #
-# Many weight matrices fit the training data equally well (for a separable problem, doubling $W$
-# keeps every prediction). A penalty $R(W)$ added to the loss expresses a preference among them,
+# Many weight matrices fit the training data equally well: doubling $W$ doubles every score and
+# so keeps every prediction, on any data. (If $W$ beats every margin, so that the hinge loss is
+# 0, then $2W$ beats it too and also has loss 0: the data alone cannot choose between them.) A penalty $R(W)$ added to the loss expresses a preference among them,
 # for "simpler" weights, and so reduces overfitting. $\lambda$ sets the trade-off: too small and
 # the classifier memorises noise, too large and it cannot fit the data.
 #
@@ -854,7 +857,9 @@ plt.show()
 # $$\frac{\partial f}{\partial W_{kj}} \approx \frac{f(W + h E_{kj}) - f(W - h E_{kj})}{2h},$$
 # where $E_{kj}$ is 1 at entry $(k, j)$ and 0 elsewhere. Its error is $O(h^2)$ for a smooth $f$,
 # plus round-off of order $\varepsilon_{\text{mach}} |f| / h$; in float64 a step $h = 10^{-6}$
-# balances the two. (In float32 no step works: always check in float64.)
+# balances the two. In float32 even the best step leaves a relative error of about $2 \cdot
+# 10^{-5}$ (assignment 2 measures it), as large as the effect of a small bug, so a float32 check
+# cannot tell a correct gradient from a slightly wrong one: always check in float64.
 #
 # `check_gradient(f, W, dW)` from `autograder.gradcheck` does this for every entry and compares
 # with your `dW` entry by entry, allowing $|a - n| \le 10^{-8} \max(1, |f|) + 10^{-5}
@@ -937,10 +942,13 @@ print(result.message())
 # oscillates or blows up.
 #
 # Each full gradient costs a pass over all $N$ samples. **Minibatch stochastic gradient descent**
-# instead estimates it from a random batch of $B \ll N$ samples. Because the loss is a mean, the
-# minibatch loss and gradient are unbiased estimates of the full ones: noisy, but
-# $N / B$ times cheaper, so many more steps fit in the same time. With $B = N$ it is plain
-# gradient descent.
+# instead estimates it from a random batch of $B \ll N$ samples. Because the batch is drawn
+# **uniformly at random** (every sample equally likely to be in it), the expected minibatch mean
+# is the full mean: the minibatch loss and gradient are unbiased estimates of the full ones.
+# (Averaging rather than summing only keeps their scale independent of $B$; a batch drawn
+# always from the same few samples would be biased, mean or not.) They are noisy, but $N / B$
+# times cheaper, so many more steps fit in the same time. With $B = N$ it is plain gradient
+# descent.
 #
 # **Your task.** Write `sgd`, following these rules (they make your runs reproducible and
 # comparable with everyone else's):
@@ -1086,8 +1094,9 @@ score
 #
 # Three Gaussian blobs in the plane, one per class. We train the SVM and the softmax classifier
 # with your `sgd` (bias trick, zero initial weights) and shade the plane by the predicted class.
-# A linear classifier with $C$ classes splits the plane into $C$ convex regions whose borders are
-# straight lines.
+# A linear classifier with $C$ classes splits the plane into **at most** $C$ convex regions
+# (each is an intersection of half-planes, $s_j \ge s_k$ for every $k$; a class whose score
+# never wins gets no region) whose borders are straight lines.
 
 # %%
 X_blobs, y_blobs = datasets.blobs(60, rng)

@@ -19,7 +19,7 @@
 #    well-chosen step;
 # 2. **backpropagation by hand** on two small computation graphs from the lecture;
 # 3. **`Value`**, a scalar **reverse-mode** engine: every operation records a node of the graph
-#    with its local derivatives, and one backward pass, in topological order, gives the
+#    with its local derivatives, and one backward pass, in reverse topological order, gives the
 #    gradient of the output with respect to every node;
 # 4. **`Dual`**, dual numbers for **forward mode**, where the derivative travels forward with
 #    the value;
@@ -316,11 +316,13 @@ plt.show()
 # lines with slope $-1$. The best $h$ balances the two, $h \approx \varepsilon^{1/3}$, with
 # error $\approx \varepsilon^{2/3}$ (times a factor set by $f$): about $10^{-6}$ to $10^{-5}$
 # and $10^{-11}$ in float64, but about $5 \cdot 10^{-3}$ and $10^{-5}$ in float32, since
-# $\varepsilon_{32} \approx 10^{-7}$. Below $h \approx \varepsilon_{32} |x| / 2 \approx 10^{-8}$
-# ($|x|$ is below 1 here), $x + h$ rounds back to $x$ in float32, both evaluations are
-# identical, the estimate is exactly 0 and the relative error exactly 1; between that and
-# $\varepsilon_{32} |x|$ the step spans only a few float32 numbers and the error is already
-# of order 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
+# $\varepsilon_{32} \approx 10^{-7}$ (measured here: $2 \cdot 10^{-5}$ at $h \approx 5 \cdot
+# 10^{-3}$). An entry's $x_i + h$ rounds back to $x_i$ in float32 once $h$ is below half the
+# float32 spacing at $x_i$, about $\varepsilon_{32} |x_i| / 2$: from $1.5 \cdot 10^{-8}$ for
+# $x_i = 0.3$ to $1.2 \cdot 10^{-7}$ for $x_i = 2.0$ (the inputs run from $0.3$ to $2.0$ in
+# size). Below the smallest of these, about $10^{-8}$, every estimate is exactly 0 and the
+# relative error exactly 1; between $10^{-8}$ and $10^{-7}$ some entries are already 0 and the
+# others span only a few float32 numbers, so the error is of order 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
 # one), where the error is about $10^{-10}$. In float32 even the best $h$ leaves an error of
 # $10^{-5}$ (and $10^{-3}$ or worse for a slightly wrong $h$), as large as the effect of a real
 # but small bug (a wrong term of relative size $10^{-4}$, a missing regulariser with a small
@@ -661,7 +663,10 @@ print("the product a * a:", b.parents[0].parents, b.parents[0].local_grads)
 # **Order.** A node may pass its gradient on only when it is complete, i.e. after **every** node
 # that uses it has added its contribution. So the nodes are visited in **reverse topological
 # order**: every node before the nodes it was computed from, each node exactly once. (Visiting a
-# shared node twice would pass its gradient on twice.)
+# shared node twice would pass its gradient on twice.) A word on names: the introduction's
+# topological order lists parents first, and the function you write below returns that order
+# **reversed**, root first, because that is the order the backward pass needs. It keeps the
+# short name `topological_order`; read it as "the reverse topological order".
 #
 # **Finding the order.** A depth-first search lists a node *after* all of its parents have been
 # listed (post-order); reversing that list gives the order we need. The textbook version is a
@@ -835,7 +840,7 @@ print(f"relative error {relative_error(engine_grad, checked):.1e}")
 # 6 and what an engine that **assigns** (`parent.grad = local * node.grad`) instead of adding
 # returns. Then explain, with the graph $u = x y$, $v = u + z$, $f = u v$, why a node must not
 # pass its gradient on before every node that uses it has passed theirs, and how the
-# topological order guarantees it. (4-8 sentences.)
+# reverse topological order guarantees it. (4-8 sentences.)
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_fan_out", "locked": false, "points": 4, "schema_version": 3, "solution": true, "task": false}
 # Treat the two uses of $a$ as two variables, $f = m(a_1, a_2) = a_1 a_2$ with $a_1 = a_2 = a$.
@@ -1030,6 +1035,12 @@ print(f"h({t0}) = {out.val:.6f}, h'({t0}) = {out.der:.8f}, centred difference {c
 # Both return $J$ of shape $(m, n)$, with `x`'s dtype. (The two forms of the Jacobian are easy
 # to mix up: a forward pass gives a column, all outputs' sensitivity to one input; a backward
 # pass gives a row, one output's gradient. The test checks which is which.)
+#
+# **Note on the lecture notes.** Their Jacobian slide says the row form ($\nabla f_i$, row $i$)
+# is "calculated efficiently using forward mode" and the column form ($\partial \mathbf f /
+# \partial x_i$, column $i$) "using the backward mode". It is the other way round: one forward
+# pass seeded with input $j$ gives column $j$, and one backward pass seeded at output $i$ gives
+# row $i$, as derived above and measured below.
 
 # %% nbgrader={"grade": false, "grade_id": "jacobian_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def jacobian_forward(f, x):
@@ -1240,8 +1251,8 @@ plt.show()
 # - A **centred difference** $\bigl(f(x+h) - f(x-h)\bigr)/2h$ is exact to $O(h^2)$; round-off
 #   adds $\varepsilon |f| / h$, so use float64 and $h \approx 10^{-6}$ to $10^{-5}$. Compare
 #   gradients with a **relative error** that never divides by zero.
-# - A **computation graph** orders the work: forward in topological order, backward in the
-#   reverse order; each node multiplies the upstream gradient by its **local derivatives**.
+# - A **computation graph** orders the work: forward in topological order (parents first),
+#   backward in the reverse topological order (root first: what `topological_order` returns); each node multiplies the upstream gradient by its **local derivatives**.
 #   Addition distributes, multiplication swaps, max routes.
 # - Gradients of a node used several times are **summed**; each node is processed **once**,
 #   after all its users; the order is found **without recursion**.

@@ -83,8 +83,13 @@
 #   `dx` when there is one input). The **cache** holds whatever your backward needs; only your
 #   own backward looks inside it.
 # - An affine layer has weights `w` of shape `(D, M)` (one **column** per output unit) and a
-#   bias `b` of shape `(M,)`: `out = x @ w + b`.
-# - Every loss is a **mean** (over the batch, or over all entries for elementwise losses). The
+#   bias `b` of shape `(M,)`: `out = x @ w + b`. The lectures write one sample as a column and
+#   a layer as $W x + b$ with $W$ of shape $M \times D$: our `w` is the lectures' $W$
+#   **transposed**, so that a whole batch is one product `x @ w`.
+# - Every loss is a **mean**, but not always over the same count: the softmax cross-entropy and
+#   the hinge loss have one term per sample and divide by the batch size $N$; the mean squared
+#   error and the binary cross-entropy have one term per **entry** of an $(N, K)$ array and
+#   divide by $N K$. The
 #   L2 penalty is $\frac{\lambda}{2} \sum_l \lVert W_l \rVert^2$ over the **weights only**,
 #   never the biases ($\lambda$ is `reg`), with gradient $\lambda W_l$.
 # - Arrays are float64 unless a test says otherwise, and a function returns the dtype it was
@@ -635,7 +640,11 @@ for bias in (0.0, -3.0):
 #   `sigmoid_forward`, but then a mistake there would cost points here as well.)
 #
 # GELU and SiLU dip slightly below 0 for negative inputs and are smooth everywhere, with a
-# derivative that is small, but not zero, on the negative side.
+# derivative that is small, but not zero, on the negative side. That dip is the non-monotonic
+# "bump" (GELU's minimum is about $-0.17$, at $x \approx -0.75$). **Note on the lecture notes:**
+# they describe this bump, and "the default activation for models such as BERT", under ELU; both
+# belong to GELU. ELU is monotonic (its slope $\alpha e^x$ is positive for $\alpha > 0$), with
+# no bump.
 #
 # **Your task.** Write the six functions.
 
@@ -1105,6 +1114,17 @@ score
 # \text{onehot}(y_i)\bigr).$$
 # Compute $\log \sum_k e^{s_{ik}}$ as $m_i + \log \sum_k e^{s_{ik} - m_i}$ with $m_i$ the row's
 # maximum (the log-sum-exp trick), so that scores in the thousands are no problem.
+#
+# **Where $p - y$ comes from, as a VJP.** For one sample with one-hot target $y$ (so
+# $\sum_c y_c = 1$), $\ell = -\sum_c y_c \log p_c$ has $\partial \ell / \partial p_c =
+# -y_c / p_c$, and the softmax Jacobian (Part 5) is $J_{ck} = \partial p_c / \partial s_k =
+# p_c([c = k] - p_k)$. The chain rule is the VJP of Part 5's backward pass:
+# $$\frac{\partial \ell}{\partial s_k} = \sum_c \frac{-y_c}{p_c}\, p_c\bigl([c = k] -
+# p_k\bigr) = -y_k + p_k \sum_c y_c = p_k - y_k,
+# \qquad\text{i.e.}\qquad J^\top \Bigl(-\frac{y}{p}\Bigr) = p - y .$$
+# (The lecture notes' derivation of the same result sums over the wrong index in places, e.g.
+# $\sum_c \partial z / \partial p_i \cdot \partial p_i / \partial x_c$ and $-y_c / p_c$ where
+# $-y_i / p_i$ is meant; the sum runs over the probabilities $c$ for a fixed score $k$, as above.)
 
 # %% nbgrader={"grade": false, "grade_id": "softmax_cross_entropy_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_cross_entropy_loss(scores, y):
@@ -1677,7 +1697,9 @@ if wrong.size:
 # - The output layer and loss follow the task: linear + MSE (regression), sigmoid + BCE (binary
 #   and multilabel, computed from the **logits**), softmax + cross-entropy (one class of many).
 # - Without a nonlinearity, any stack of affine layers is one affine layer; with one, a single
-#   hidden layer already separates XOR and, wide enough, fits any smooth curve.
+#   hidden layer already separates XOR and, wide enough, approximates any continuous function
+#   on a closed, bounded set as closely as you like (which says nothing about finding the
+#   weights).
 #
 # Before submitting: *Kernel → Restart & Run All*, and check that every test cell shows its
 # score and that both written answers are filled in.
