@@ -19,7 +19,8 @@
 # 5. **L1 and L2 penalties** (regularisation);
 # 6. a **gradient check**, and what goes wrong at a kink;
 # 7. **minibatch stochastic gradient descent** (SGD), prediction and accuracy;
-# 8. a tuned softmax classifier for 8x8 digits, with its weights shown as images.
+# 8. a softmax classifier for 8x8 digits, tuned by a documented hyper-parameter search, with its
+#    weights shown as images.
 #
 # ### How this notebook works
 #
@@ -755,10 +756,11 @@ print(f"digits: naive {1e3 * t_naive:.1f} ms, vectorized {1e3 * t_vec:.2f} ms; l
 # gives every class a probability close to $1/C$ and every sample a loss close to $-\ln(1/C) =
 # \ln C = \ln 10 \approx 2.30$ (the cell above measures 2.3026 at $W = 0$). For the SVM every
 # margin $s_j - s_{y_i} + \Delta$ is close to $\Delta = 1$, so each sample pays about
-# $(C - 1)\Delta = 9$. A first softmax loss of 4.6 is twice $\ln 10$: the classic causes are a
-# sum over the batch where a mean was meant with $N = 2$, a loss counted twice, or weights that
-# are not small (scores of order 1 already move the loss away from $\ln C$); it says the code
-# or the initialisation is wrong before any training has happened.
+# $(C - 1)\Delta = 9$. A first softmax loss of 4.6 is $2 \ln 10 = \ln 100$, the loss of a
+# uniform guess among 100 classes: with 10 classes it means that the initial scores are not
+# close to 0 (weights far from small, so some wrong classes are already confidently preferred)
+# or that the loss is counted twice (a factor 2 somewhere); either way a bug or a bad
+# initialisation, found before any training has happened.
 #
 # (b) For the SVM the point's loss is exactly 0 (every hinge is at 0) and so is its gradient: it
 # adds nothing to the sum, and the mean loss only shrinks by the factor $N/(N+1)$ because $N$

@@ -20,7 +20,8 @@
 # 2. **backpropagation by hand** on two small computation graphs from the lecture;
 # 3. **`Value`**, a scalar **reverse-mode** engine: every operation records a node of the graph
 #    with its local derivatives, and one backward pass, in reverse topological order, gives the
-#    gradient of the output with respect to every node;
+#    gradient of the output with respect to every node; it differentiates through loops and
+#    branches, and trains a tiny network;
 # 4. **`Dual`**, dual numbers for **forward mode**, where the derivative travels forward with
 #    the value;
 # 5. **Jacobians** by both modes, and why reverse mode wins for a scalar loss of many parameters.

@@ -27,12 +27,15 @@
 #    each one does to the gradient;
 # 4. the Jacobian of an elementwise activation;
 # 5. the **softmax** layer and its Jacobian;
-# 6. four **losses** with their gradients, and which output layer and loss fit which task;
+# 6. four **losses** with their gradients, which output layer and loss fit which task, and why
+#    cross-entropy rather than the squared error follows a sigmoid;
 # 7. an **MLP** class whose gradients you check numerically;
 # 8. a demonstration that depth **without a nonlinearity** adds nothing;
-# 9. **XOR**, which no linear classifier can learn, solved with one hidden layer;
+# 9. **XOR**, which no linear classifier can learn, solved with one hidden layer found by a
+#    search;
 # 10. **universal approximation**: one hidden layer fitting a sine better as it widens;
-# 11. an MLP for the **digits**, graded on data you never see.
+# 11. an MLP for the **digits**: first a sanity check (overfit a tiny batch), then a documented
+#     search, graded on data you never see, and what its first layer learned.
 #
 # ### The chain rule, written with Jacobians
 #
