@@ -1816,11 +1816,12 @@ digits_model = None
 digits_history = None
 ### BEGIN SOLUTION
 best_digits_val = -1.0
-# one hidden layer of 64 ReLUs, 30 epochs of batches of 32 with momentum 0.9; a first grid of
+# one hidden layer of 64 ReLUs, 30 epochs of batches of 32 with momentum 0.9. A first grid of
 # lr (0.03, 0.1, 0.3) and reg (1e-4, 1e-3, 1e-2) put the best run at lr = 0.3, reg = 1e-4, a
-# corner, so both were extended by a factor of 10 (lr = 1 is worse; reg = 1e-5 no better)
-for lr in (0.03, 0.1, 0.3, 1.0):
-    for reg in (1e-5, 1e-4, 1e-3, 1e-2):
+# corner; extending it to lr = 1 and reg = 1e-5 brought the best inside (lr = 1 is worse,
+# reg = 1e-5 no better). The grid below is the final one, around the best run, to save time.
+for lr in (0.1, 0.3, 1.0):
+    for reg in (1e-5, 1e-4, 1e-3):
         digits_rng = np.random.default_rng(0)
         model = MLP([64, 64, 10], "relu", digits_rng, reg=reg)
         with np.errstate(over="ignore", invalid="ignore"):
