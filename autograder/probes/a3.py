@@ -32,7 +32,7 @@ from autograder.probes.core import (
     student_function,
     unpack,
 )
-from autograder.records import NotPlainDataError, Record, to_plain
+from autograder.records import NotPlainDataError, Record, dtype_name, to_plain
 from autograder.spec import Part
 
 NUMERIC_TROUBLE = ("overflow", "invalid value", "divide by zero")
@@ -312,6 +312,31 @@ def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
         params[key] = base
         rec[f"numdir_{key}"] = np.array(numeric)
         rec[f"proj_{key}"] = np.array(projected)
+    return rec
+
+
+@register("a3_sigmoid_gradients")
+def probe_sigmoid_gradients(
+    namespace: Mapping[str, Any], part: Part, args: dict[str, Any]
+) -> Record:
+    """``sigmoid_output_gradients(z, t)``: records both returned arrays and their dtype names.
+
+    Outputs are ``d_mse`` and ``d_bce`` (``d_mse_f32``, ``d_bce_f32`` for float32 logits, judged
+    with float32 tolerances) and ``dtype_d_mse``, ``dtype_d_bce``: the names of the returned
+    dtypes, compared with the reference's on the trusted side.
+    """
+    fn = student_function(namespace, "sigmoid_output_gradients")
+    z, t = args["z"], args["t"]
+    out = fn(z, t)
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise NotPlainDataError(
+            "sigmoid_output_gradients must return a tuple (d_mse, d_bce) of two arrays"
+        )
+    sfx = _suffix(z)
+    rec: Record = {}
+    for name, value in zip(("d_mse", "d_bce"), out, strict=True):
+        rec[f"{name}{sfx}"] = to_plain(value, f"the {name} returned by sigmoid_output_gradients")
+        rec[f"dtype_{name}"] = dtype_name(value)
     return rec
 
 

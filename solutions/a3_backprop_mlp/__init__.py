@@ -41,6 +41,7 @@ from solutions.a3_backprop_mlp.losses import (
     softmax_cross_entropy_loss,
 )
 from solutions.a3_backprop_mlp.mlp import LOSS_NAMES, MLP
+from solutions.a3_backprop_mlp.saturation import sigmoid_output_gradients
 from solutions.a3_backprop_mlp.softmax import softmax_backward, softmax_forward
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "relu_forward",
     "sigmoid_backward",
     "sigmoid_forward",
+    "sigmoid_output_gradients",
     "silu_backward",
     "silu_forward",
     "softmax_backward",

@@ -383,5 +383,10 @@ SPEC = AssignmentSpec(
     name="a1_linear_classifiers",
     parts=PARTS,
     reference_module="solutions.a1_linear_classifiers",
-    manual_parts={"written_xor": 4, "written_kink": 4},
+    manual_parts={
+        "written_xor": 4,
+        "written_kink": 4,
+        "written_init_and_new_point": 4,
+        "written_search": 2,
+    },
 )

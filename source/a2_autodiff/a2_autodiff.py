@@ -19,8 +19,9 @@
 #    well-chosen step;
 # 2. **backpropagation by hand** on two small computation graphs from the lecture;
 # 3. **`Value`**, a scalar **reverse-mode** engine: every operation records a node of the graph
-#    with its local derivatives, and one backward pass, in topological order, gives the
-#    gradient of the output with respect to every node;
+#    with its local derivatives, and one backward pass, in reverse topological order, gives the
+#    gradient of the output with respect to every node; it differentiates through loops and
+#    branches, and trains a tiny network;
 # 4. **`Dual`**, dual numbers for **forward mode**, where the derivative travels forward with
 #    the value;
 # 5. **Jacobians** by both modes, and why reverse mode wins for a scalar loss of many parameters.
@@ -316,11 +317,13 @@ plt.show()
 # lines with slope $-1$. The best $h$ balances the two, $h \approx \varepsilon^{1/3}$, with
 # error $\approx \varepsilon^{2/3}$ (times a factor set by $f$): about $10^{-6}$ to $10^{-5}$
 # and $10^{-11}$ in float64, but about $5 \cdot 10^{-3}$ and $10^{-5}$ in float32, since
-# $\varepsilon_{32} \approx 10^{-7}$. Below $h \approx \varepsilon_{32} |x| / 2 \approx 10^{-8}$
-# ($|x|$ is below 1 here), $x + h$ rounds back to $x$ in float32, both evaluations are
-# identical, the estimate is exactly 0 and the relative error exactly 1; between that and
-# $\varepsilon_{32} |x|$ the step spans only a few float32 numbers and the error is already
-# of order 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
+# $\varepsilon_{32} \approx 10^{-7}$ (measured here: $2 \cdot 10^{-5}$ at $h \approx 5 \cdot
+# 10^{-3}$). An entry's $x_i + h$ rounds back to $x_i$ in float32 once $h$ is below half the
+# float32 spacing at $x_i$, about $\varepsilon_{32} |x_i| / 2$: from $1.5 \cdot 10^{-8}$ for
+# $x_i = 0.3$ to $1.2 \cdot 10^{-7}$ for $x_i = 2.0$ (the inputs run from $0.3$ to $2.0$ in
+# size). Below the smallest of these, about $10^{-8}$, every estimate is exactly 0 and the
+# relative error exactly 1; between $10^{-8}$ and $10^{-7}$ some entries are already 0 and the
+# others span only a few float32 numbers, so the error is of order 1. For float64 checks I would use $h$ between $10^{-6}$ and $10^{-5}$ (inputs of order
 # one), where the error is about $10^{-10}$. In float32 even the best $h$ leaves an error of
 # $10^{-5}$ (and $10^{-3}$ or worse for a slightly wrong $h$), as large as the effect of a real
 # but small bug (a wrong term of relative size $10^{-4}$, a missing regulariser with a small
@@ -661,7 +664,10 @@ print("the product a * a:", b.parents[0].parents, b.parents[0].local_grads)
 # **Order.** A node may pass its gradient on only when it is complete, i.e. after **every** node
 # that uses it has added its contribution. So the nodes are visited in **reverse topological
 # order**: every node before the nodes it was computed from, each node exactly once. (Visiting a
-# shared node twice would pass its gradient on twice.)
+# shared node twice would pass its gradient on twice.) A word on names: the introduction's
+# topological order lists parents first, and the function you write below returns that order
+# **reversed**, root first, because that is the order the backward pass needs. It keeps the
+# short name `topological_order`; read it as "the reverse topological order".
 #
 # **Finding the order.** A depth-first search lists a node *after* all of its parents have been
 # listed (post-order); reversing that list gives the order we need. The textbook version is a
@@ -835,7 +841,7 @@ print(f"relative error {relative_error(engine_grad, checked):.1e}")
 # 6 and what an engine that **assigns** (`parent.grad = local * node.grad`) instead of adding
 # returns. Then explain, with the graph $u = x y$, $v = u + z$, $f = u v$, why a node must not
 # pass its gradient on before every node that uses it has passed theirs, and how the
-# topological order guarantees it. (4-8 sentences.)
+# reverse topological order guarantees it. (4-8 sentences.)
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_fan_out", "locked": false, "points": 4, "schema_version": 3, "solution": true, "task": false}
 # Treat the two uses of $a$ as two variables, $f = m(a_1, a_2) = a_1 a_2$ with $a_1 = a_2 = a$.
@@ -851,6 +857,114 @@ print(f"relative error {relative_error(engine_grad, checked):.1e}")
 # $\bar u$, and a second visit of $u$ would send its gradient twice. A reverse topological order
 # lists every node after all nodes that use it ($f$, then $v$, then $u$), and each node exactly
 # once, so when a node is visited its gradient is final, and it is passed on exactly once.
+
+# %% [markdown]
+# ### Differentiating through control flow
+#
+# The engine records the operations that **actually ran**, so a function may use Python's
+# `if`, `for` and `while` freely, with conditions that depend on the data: each call builds the
+# graph of its own path. Two examples.
+#
+# **A loop whose length depends on the input.** Newton's method computes $\sqrt{a}$ by repeating
+# $r \leftarrow \frac12 (r + a / r)$ until $r^2$ is within $10^{-12}$ of $a$; how many times
+# depends on $a$. The engine differentiates the whole iteration and recovers
+# $\frac{d}{da}\sqrt a = \frac{1}{2\sqrt a}$, although no line of the code says so. (Each pass
+# changes $r$ and so its derivative; at convergence the derivative has converged too.)
+#
+# **A branch.** $h(x) = x^2$ for $x > 1$ and $\tanh x$ otherwise: the gradient is that of the
+# branch taken, $2x$ or $1 - \tanh^2 x$ (at the switch point $x = 1$ itself the function has a
+# kink, like ReLU at 0, and the engine returns the derivative of the branch the code chose).
+
+# %%
+def newton_sqrt(a):
+    """sqrt(a) for a > 0 by Newton's iteration, on Values or floats; also the number of steps."""
+    r, steps = a * 1.0, 0          # start at r = a
+    while abs((r * r - a).data if isinstance(r, Value) else r * r - a) > 1e-12:
+        r = 0.5 * (r + a / r)
+        steps += 1
+    return r, steps
+
+
+def h(x):
+    return x * x if x.data > 1 else x.tanh()
+
+
+for a_value in (0.25, 2.0, 50.0):
+    a = Value(a_value)
+    root, steps = newton_sqrt(a)
+    root.backward()
+    print(f"a = {a_value:5}: {steps} Newton steps, {len(root.topological_order()):3d} nodes; "
+          f"sqrt(a) = {root.data:.10f}, d/da = {a.grad:.10f}, exact 1/(2 sqrt a) = "
+          f"{1 / (2 * math.sqrt(a_value)):.10f}")
+for x_value in (-0.5, 0.9, 1.1, 3.0):
+    x = Value(x_value)
+    out = h(x)
+    out.backward()
+    exact = 2 * x_value if x_value > 1 else 1 - math.tanh(x_value) ** 2
+    print(f"h'({x_value:4}) = {x.grad:.6f}   (the branch's derivative: {exact:.6f})")
+
+# %% [markdown]
+# ### Training a tiny network with your engine
+#
+# Nothing in `Value` knows about neural networks, yet it is all a training loop needs. Below, a
+# network with 2 inputs, one hidden layer of 4 tanh units and 1 sigmoid output is written with
+# Values only, and trained by plain gradient descent on the four XOR points of assignment 1
+# with the logistic loss $-\bigl(t \log p + (1 - t) \log(1 - p)\bigr)$, averaged over the
+# points. Each step builds a fresh graph from the current weights (plain floats, so no `grad`
+# needs resetting), calls **your** `backward`, and moves every weight against its gradient.
+# If your engine is right, the loss falls and the four points end up on the right side of 0.5.
+
+# %%
+def tiny_net(weights, point):
+    """p = sigmoid(w2 . tanh(W1 x + b1) + b2) for one point, built from Values."""
+    W1, b1, w2, b2 = weights
+    hidden = [(W1[j][0] * point[0] + W1[j][1] * point[1] + b1[j]).tanh() for j in range(4)]
+    score = b2
+    for j in range(4):
+        score = score + w2[j] * hidden[j]
+    return score.sigmoid()
+
+
+def as_values(tree):
+    """The same nested lists of floats, as leaf Values."""
+    return [as_values(t) for t in tree] if isinstance(tree, list) else Value(tree)
+
+
+def leaves(tree):
+    return [leaf for t in tree for leaf in leaves(t)] if isinstance(tree, list) else [tree]
+
+
+xor_points = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+xor_targets = [0.0, 1.0, 1.0, 0.0]
+init = np.random.default_rng(3)
+weights = [init.normal(0.0, 1.0, (4, 2)).tolist(), [0.0] * 4, init.normal(0.0, 1.0, 4).tolist(),
+           0.0]
+tiny_losses = []
+for step in range(300):
+    params = as_values(weights)
+    total = Value(0.0)
+    for point, target in zip(xor_points, xor_targets):
+        p = tiny_net(params, point)
+        total = total - (target * p.log() + (1.0 - target) * (1.0 - p).log())
+    loss = total / len(xor_points)
+    loss.backward()
+    tiny_losses.append(loss.data)
+    flat_params = leaves(params)
+    new_values = [leaf.data - 1.0 * leaf.grad for leaf in flat_params]   # learning rate 1
+    weights = [[new_values[2 * j:2 * j + 2] for j in range(4)], new_values[8:12],
+               new_values[12:16], new_values[16]]
+
+final = as_values(weights)
+print("loss: first step", round(tiny_losses[0], 4), " last step", round(tiny_losses[-1], 4))
+print("p(t = 1) on the four points:",
+      [round(tiny_net(final, point).data, 3) for point in xor_points], " targets:", xor_targets)
+fig, ax = plt.subplots(figsize=(5, 3.2))
+ax.plot(tiny_losses)
+ax.set(xlabel="gradient-descent step", ylabel="logistic loss", yscale="log",
+       title="a 2-4-1 tanh network trained with your Value")
+ax.grid(alpha=0.3, which="both")
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ## Part 6: forward mode with dual numbers
@@ -1030,6 +1144,12 @@ print(f"h({t0}) = {out.val:.6f}, h'({t0}) = {out.der:.8f}, centred difference {c
 # Both return $J$ of shape $(m, n)$, with `x`'s dtype. (The two forms of the Jacobian are easy
 # to mix up: a forward pass gives a column, all outputs' sensitivity to one input; a backward
 # pass gives a row, one output's gradient. The test checks which is which.)
+#
+# **Note on the lecture notes.** Their Jacobian slide says the row form ($\nabla f_i$, row $i$)
+# is "calculated efficiently using forward mode" and the column form ($\partial \mathbf f /
+# \partial x_i$, column $i$) "using the backward mode". It is the other way round: one forward
+# pass seeded with input $j$ gives column $j$, and one backward pass seeded at output $i$ gives
+# row $i$, as derived above and measured below.
 
 # %% nbgrader={"grade": false, "grade_id": "jacobian_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def jacobian_forward(f, x):
@@ -1240,8 +1360,8 @@ plt.show()
 # - A **centred difference** $\bigl(f(x+h) - f(x-h)\bigr)/2h$ is exact to $O(h^2)$; round-off
 #   adds $\varepsilon |f| / h$, so use float64 and $h \approx 10^{-6}$ to $10^{-5}$. Compare
 #   gradients with a **relative error** that never divides by zero.
-# - A **computation graph** orders the work: forward in topological order, backward in the
-#   reverse order; each node multiplies the upstream gradient by its **local derivatives**.
+# - A **computation graph** orders the work: forward in topological order (parents first),
+#   backward in the reverse topological order (root first: what `topological_order` returns); each node multiplies the upstream gradient by its **local derivatives**.
 #   Addition distributes, multiplication swaps, max routes.
 # - Gradients of a node used several times are **summed**; each node is processed **once**,
 #   after all its users; the order is found **without recursion**.

@@ -18,6 +18,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from autograder.datasets import load_digits_split
 from autograder.spec import AssignmentSpec, Case, Check, Part
 
 FloatArray = np.ndarray
@@ -909,6 +910,126 @@ def _xor_cases(hidden: bool) -> list[Case]:
     return [Case("four_points", {"X": X, "y": y}, "the four XOR points")]
 
 
+# Above every linear softmax classifier measured on this split (over 100 settings of lr, reg,
+# epochs and momentum: at best 0.947 on validation and 0.980 held out); the reference MLP's
+# search reaches 0.957 and 0.9925 (3 images above each bar).
+DIGITS_VAL_THRESHOLD = 0.95
+DIGITS_TEST_THRESHOLD = 0.985
+
+
+def _sigmoid_gradient_case(
+    name: str, seed: int, shape: tuple[int, ...], note: str, *, kind: str
+) -> Case:
+    """Logits and targets for ``sigmoid_output_gradients``; float32 cases use ``_f32`` checks."""
+    rng = _rng(seed)
+    if kind == "saturated":  # confident successes and confident mistakes, |z| from 8 to 700
+        z = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(8.0, 700.0, size=shape)
+        t = (rng.random(shape) < 0.5).astype(np.float64)
+        t.flat[0] = 1.0 if z.flat[0] < 0 else 0.0  # at least one confident mistake
+    else:
+        z = rng.standard_normal(shape) * 3.0
+        t = (
+            rng.uniform(0.0, 1.0, size=shape)
+            if kind == "soft"
+            else ((rng.random(shape) < 0.5).astype(np.float64))
+        )
+    if kind == "f32":
+        keys: tuple[str, ...] | None = ("d_mse_f32", "d_bce_f32", "dtype_d_mse", "dtype_d_bce")
+        return Case(name, {"z": z.astype(np.float32), "t": t.astype(np.float32)}, note, keys)
+    keys = ("d_mse", "d_bce", "dtype_d_mse", "dtype_d_bce")
+    return Case(name, {"z": z, "t": t}, note, keys)
+
+
+def _sigmoid_output_gradients() -> Part:
+    """MSE vs cross-entropy through a sigmoid: both gradients with respect to the logits."""
+    return Part(
+        "test_sigmoid_output_gradients",
+        "Gradients through a sigmoid: MSE vs cross-entropy",
+        ("sigmoid_output_gradients",),
+        4,
+        "a3_sigmoid_gradients",
+        (
+            Check("match", "d_mse", rtol=1e-6, atol=1e-12, label="d_mse (MSE through sigmoid)"),
+            Check("match", "d_bce", rtol=1e-6, atol=1e-12, label="d_bce (BCE on the logits)"),
+            Check("match", "d_mse_f32", rtol=1e-4, atol=1e-7, label="d_mse in float32"),
+            Check("match", "d_bce_f32", rtol=1e-4, atol=1e-7, label="d_bce in float32"),
+            Check("equal", "dtype_d_mse", label="dtype of d_mse (the dtype of z)"),
+            Check("equal", "dtype_d_bce", label="dtype of d_bce (the dtype of z)"),
+        ),
+        public_cases=lambda: [
+            _sigmoid_gradient_case(
+                "mixed", 451, (4, 3), "logits of size ~3, 0/1 targets", kind="hard"
+            ),
+            _sigmoid_gradient_case(
+                "saturated",
+                452,
+                (2, 4),
+                "|z| from 8 to 700: confident mistakes and successes",
+                kind="saturated",
+            ),
+            _sigmoid_gradient_case(
+                "float32", 453, (3, 2), "float32 logits and targets", kind="f32"
+            ),
+        ],
+        hidden_cases=lambda: [
+            _sigmoid_gradient_case("h_soft", 1451, (7,), "soft targets, shape (N,)", kind="soft"),
+            _sigmoid_gradient_case("h_sat", 1452, (3, 3), "saturated logits", kind="saturated"),
+            _sigmoid_gradient_case("h_3d", 1453, (2, 3, 2), "a 3-D array", kind="hard"),
+            _sigmoid_gradient_case("h_f32", 1454, (5, 2), "float32", kind="f32"),
+        ],
+        hints={
+            "d_mse": (
+                "d/dz mean((sigmoid(z) - t)**2) = 2 (p - t) p (1 - p) / z.size: chain mse_loss's "
+                "gradient through sigmoid_backward"
+            ),
+            "d_bce": "the BCE gradient on logits is (sigmoid(z) - t) / z.size",
+        },
+    )
+
+
+def _tiny_batch_cases(hidden: bool) -> list[Case]:
+    """The first 20 training digits, as the notebook's ``X_tiny, y_tiny`` (reversed if hidden)."""
+    data = load_digits_split()
+    X, y = data["X_train"][:20], data["y_train"][:20]
+    if hidden:
+        return [
+            Case(
+                "h_reversed",
+                {"X": X[::-1].copy(), "y": y[::-1].copy()},
+                "the 20 images in another order",
+            )
+        ]
+    return [Case("tiny_batch", {"X": X, "y": y}, "the 20 images of X_tiny")]
+
+
+def _tiny_batch() -> Part:
+    """Overfitting a tiny batch: the sanity check before a search."""
+    return Part(
+        "test_tiny_batch",
+        "Sanity check: overfit a tiny batch",
+        ("tiny_model",),
+        2,
+        "a3_model_accuracy",
+        (
+            Check(
+                "at_least",
+                "accuracy",
+                threshold=1.0,
+                floor=0.5,
+                label="training accuracy of tiny_model on its 20 images",
+            ),
+            Check(
+                "true",
+                "has_hidden_layer",
+                label="tiny_model is an MLP with a hidden layer (params W1 and W2 at least)",
+            ),
+        ),
+        public_cases=lambda: _tiny_batch_cases(False),
+        hidden_cases=lambda: _tiny_batch_cases(True),
+        options={"variable": "tiny_model"},
+    )
+
+
 PARTS = (
     _affine_forward_part(),
     _affine_backward_part(),
@@ -923,6 +1044,7 @@ PARTS = (
     _bce(),
     _softmax_ce(),
     _hinge(),
+    _sigmoid_output_gradients(),
     _mlp(),
     Part(
         "test_xor",
@@ -943,6 +1065,7 @@ PARTS = (
         hidden_cases=lambda: _xor_cases(True),
         options={"variable": "xor_model"},
     ),
+    _tiny_batch(),
     Part(
         "test_digits_mlp",
         "An MLP for digits",
@@ -953,14 +1076,14 @@ PARTS = (
             Check(
                 "at_least",
                 "accuracy_val",
-                threshold=0.93,
+                threshold=DIGITS_VAL_THRESHOLD,
                 floor=0.85,
                 label="validation accuracy of digits_model",
             ),
             Check(
                 "at_least",
                 "accuracy_test",
-                threshold=0.96,
+                threshold=DIGITS_TEST_THRESHOLD,
                 floor=0.85,
                 label="held-out test accuracy of digits_model",
             ),

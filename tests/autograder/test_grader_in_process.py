@@ -39,7 +39,7 @@ def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> P
 
 @pytest.fixture(scope="module")
 def trained_w() -> np.ndarray:
-    # a softmax classifier trained the way the notebook asks, with the reference sgd
+    # a softmax classifier from the region the notebook's search finds, with the reference sgd
     data = load_digits_split(bias=True)
     W, _ = reference.sgd(
         reference.softmax_loss_vectorized,

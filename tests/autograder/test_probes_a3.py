@@ -38,16 +38,19 @@ def _train(
     epochs: int,
     batch: int,
     rng: np.random.Generator,
+    momentum: float = 0.0,
 ) -> None:
-    """Minibatch SGD as the notebook's ``train`` helper does it (without momentum)."""
+    """Minibatch SGD with heavy-ball momentum, as the notebook's ``train`` helper does it."""
     N = X.shape[0]
+    velocity = {key: np.zeros_like(value) for key, value in model.params.items()}
     for _ in range(epochs):
         order = rng.permutation(N)
         for start in range(0, N, batch):
             idx = order[start : start + batch]
             _, grads = model.loss(X[idx], y[idx])
             for key in model.params:
-                model.params[key] = model.params[key] - lr * grads[key]
+                velocity[key] = momentum * velocity[key] - lr * grads[key]
+                model.params[key] = model.params[key] + velocity[key]
 
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -68,15 +71,20 @@ def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> P
 
 @pytest.fixture(scope="module")
 def models() -> dict[str, Any]:
-    """An XOR network and a digits network, trained the way the notebook suggests."""
-    rng = np.random.default_rng(1)
+    """The XOR, tiny-batch and digits networks, trained as the notebook's reference does."""
+    rng = np.random.default_rng(0)
     xor = reference.MLP([2, 4, 2], "tanh", rng, weight_scale=1.0)
-    _train(xor, XOR_X, XOR_Y, lr=0.5, epochs=500, batch=4, rng=rng)
+    _train(xor, XOR_X, XOR_Y, lr=0.1, epochs=200, batch=4, rng=rng)
     data = load_digits_split()
     rng = np.random.default_rng(0)
-    digits = reference.MLP([64, 128, 10], "relu", rng, reg=1e-3)
-    _train(digits, data["X_train"], data["y_train"], lr=0.1, epochs=40, batch=32, rng=rng)
-    return {"xor_model": xor, "digits_model": digits}
+    tiny = reference.MLP([64, 64, 10], "relu", rng)
+    _train(tiny, data["X_train"][:20], data["y_train"][:20], lr=0.3, epochs=200, batch=20, rng=rng)
+    rng = np.random.default_rng(0)
+    digits = reference.MLP([64, 64, 10], "relu", rng, reg=1e-4)
+    _train(
+        digits, data["X_train"], data["y_train"], lr=0.3, epochs=30, batch=32, rng=rng, momentum=0.9
+    )
+    return {"xor_model": xor, "tiny_model": tiny, "digits_model": digits}
 
 
 @pytest.fixture
@@ -102,7 +110,7 @@ def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[st
 
 
 def test_spec_totals_100_points_with_the_written_answers(spec: AssignmentSpec) -> None:
-    assert spec.total_points == 100
+    assert spec.total_points == 106  # 100 before issue 12 added two parts (4 + 2 points)
     assert set(spec.manual_parts) == {"written_dead_relu", "written_output_layers"}
 
 
@@ -192,6 +200,18 @@ def tanh_forward_by_formula(x: np.ndarray) -> tuple:
     return out, (out,)
 
 
+def sigmoid_gradients_without_slope(z: np.ndarray, t: np.ndarray) -> tuple:
+    """The MSE gradient taken with respect to p and not carried through the sigmoid."""
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+    return 2.0 * (p - t) / z.size, (p - t) / z.size
+
+
+def sigmoid_gradients_in_float64(z: np.ndarray, t: np.ndarray) -> tuple:
+    """Right values, always returned in float64."""
+    d_mse, d_bce = reference.sigmoid_output_gradients(z, t)
+    return d_mse.astype(np.float64), d_bce.astype(np.float64)
+
+
 class MLPRegularisingBiases(reference.MLP):
     """The L2 penalty (and its gradient) applied to the biases too."""
 
@@ -262,6 +282,21 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         tanh_forward_by_formula,
         "NaN or infinite",
         {"tanh_large": {"out", "dx", "no_overflow"}},
+    ),
+    # 2 (p - t) / n differs from 2 (p - t) p (1 - p) / n wherever p != t, i.e. on every public
+    # case (the float32 one under its own name); d_bce is right
+    "MSE gradient not carried through the sigmoid": (
+        "sigmoid_output_gradients",
+        sigmoid_gradients_without_slope,
+        "chain mse_loss's gradient through sigmoid_backward",
+        {"mixed": {"d_mse"}, "saturated": {"d_mse"}, "float32": {"d_mse_f32"}},
+    ),
+    # the values are right; only the float32 case can see the dtype
+    "sigmoid gradients returned in float64": (
+        "sigmoid_output_gradients",
+        sigmoid_gradients_in_float64,
+        "dtype of d_mse (the dtype of z)",
+        {"float32": {"dtype_d_mse", "dtype_d_bce"}},
     ),
     # only the regularised cases see the biases' penalty; loss and gradients stay consistent
     "L2 penalty on the biases too": (
@@ -446,22 +481,61 @@ def test_a_linear_digits_model_loses_the_hidden_layer_check(
     grader: Grader, namespace: dict[str, Any]
 ) -> None:
     # a tuned linear softmax classifier (assignment 1's answer) reaches about 0.93 on the
-    # validation split, nearly the full-credit bar: only the structure check tells it apart
+    # validation split: partial credit on the accuracy, none for the structure check
     data = load_digits_split()
     rng = np.random.default_rng(0)
     linear = reference.MLP([64, 10], "relu", rng, reg=1e-3)
     _train(linear, data["X_train"], data["y_train"], lr=0.3, epochs=40, batch=32, rng=rng)
-    assert np.mean(linear.predict(data["X_val"]) == data["y_val"]) > 0.9
+    val = float(np.mean(linear.predict(data["X_val"]) == data["y_val"]))
+    assert 0.9 < val < 0.95
     namespace["digits_model"] = linear
     result = grader.evaluate("test_digits_mlp", namespace)
-    assert 0.4 * result.points < result.score <= 0.5 * result.points
+    # the public case: (accuracy credit + 0 for the structure) / 2
+    assert result.score == pytest.approx(result.points * (val - 0.85) / (0.95 - 0.85) / 2)
     assert any("hidden layer" in m for c in result.cases for m in c.messages)
+
+
+# (lr, reg, epochs, momentum): the best linear classifiers of a search of over 100 settings
+# (issue 12): the highest validation accuracy (0.947 with assignment 1's sgd) and held-out
+# accuracy (0.980) found; the full-credit bars must stay out of a linear model's reach
+LINEAR_SETTINGS = [
+    (1.0, 1e-3, 40, 0.0),
+    (3.0, 1e-3, 40, 0.0),
+    (3.0, 1e-4, 40, 0.0),
+    (0.3, 1e-4, 40, 0.9),
+    (1.0, 1e-4, 40, 0.0),
+]
+
+
+def test_linear_classifiers_stay_below_the_digits_bars(spec: AssignmentSpec) -> None:
+    part = spec.part("test_digits_mlp")
+    bars = {c.output: c.threshold for c in part.checks if c.kind == "at_least"}
+    data = load_digits_split(include_test=True)
+    best_val = best_test = 0.0
+    for lr, reg, epochs, momentum in LINEAR_SETTINGS:
+        rng = np.random.default_rng(0)
+        linear = reference.MLP([64, 10], "relu", rng, reg=reg)
+        _train(
+            linear,
+            data["X_train"],
+            data["y_train"],
+            lr=lr,
+            epochs=epochs,
+            batch=32,
+            rng=rng,
+            momentum=momentum,
+        )
+        best_val = max(best_val, float(np.mean(linear.predict(data["X_val"]) == data["y_val"])))
+        best_test = max(best_test, float(np.mean(linear.predict(data["X_test"]) == data["y_test"])))
+    assert best_val > 0.93 and best_test > 0.97  # really tuned: close to the bars
+    assert best_val < bars["accuracy_val"]
+    assert best_test < bars["accuracy_test"]
 
 
 def test_digits_thresholds_differ_between_validation_and_test(spec: AssignmentSpec) -> None:
     part = spec.part("test_digits_mlp")
     thresholds = {c.output: c.threshold for c in part.checks if c.kind == "at_least"}
-    assert thresholds == {"accuracy_val": 0.93, "accuracy_test": 0.96}
+    assert thresholds == {"accuracy_val": 0.95, "accuracy_test": 0.985}
     assert [c.args for c in part.public_cases()] == [{"split": "val"}]
     assert [c.args for c in part.hidden_cases()] == [{"split": "test"}]
 
