@@ -343,7 +343,21 @@ def _grade_nbclient(
 def _grade_isolated(
     spec: AssignmentSpec, subs: list[Submission], *, jobs: int, limits: Limits, progress: bool
 ) -> list[StudentResult]:
-    """Grade in the sandbox (one submission per job at a time); judge here against ``solutions``."""
+    """Grade in the sandbox (one submission per job at a time); judge here against ``solutions``.
+
+    The trusted side's own NumPy work (references, measures) is small: it runs on one BLAS
+    thread, since several threads spinning on busy cores make small products many times slower.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _grade_isolated_batch(spec, subs, jobs=jobs, limits=limits, progress=progress)
+
+
+def _grade_isolated_batch(
+    spec: AssignmentSpec, subs: list[Submission], *, jobs: int, limits: Limits, progress: bool
+) -> list[StudentResult]:
+    """:func:`_grade_isolated` without the thread limit."""
     from autograder.sandbox.driver import IsolatedCases, grade_isolated
 
     cases = IsolatedCases.build(spec)
