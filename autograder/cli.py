@@ -107,8 +107,13 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     from autograder.gradescope import build_zip
 
     name = resolve_assignment(args.assignment)
-    path = build_zip(name, Path(args.out or f"build/gradescope/{name}.zip"))
+    path = build_zip(
+        name,
+        Path(args.out or f"build/gradescope/{name}.zip"),
+        hidden_visibility=args.hidden_visibility,
+    )
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB): upload it as the autograder")
+    print(f"hidden cases' results: {args.hidden_visibility} (public cases: visible)")
     return 0
 
 
@@ -161,6 +166,13 @@ def parser() -> argparse.ArgumentParser:
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip (isolated grading)")
     gs.add_argument("assignment")
     gs.add_argument("--out", default=None, help="zip path (default build/gradescope/<A>.zip)")
+    gs.add_argument(
+        "--hidden-visibility",
+        choices=("after_published", "hidden", "after_due_date", "visible"),
+        default="after_published",
+        help="when students see the hidden cases' results (default: after_published; "
+        "'visible' lets students probe the hidden cases by resubmitting)",
+    )
     gs.set_defaults(func=cmd_gradescope)
     d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
     d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")

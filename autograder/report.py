@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from autograder.judge import PartResult
+from autograder.judge import CaseResult, PartResult
 
 _MARK = {
     "ok": "PASS",
@@ -30,15 +30,28 @@ def part_text(result: PartResult, *, only_hidden: bool = False) -> str:
         f"[{_MARK.get(result.status, result.status.upper())}] {result.title} ({result.part_id}), "
         f"{scope}{result.score:g} / {result.points:g} points"
     ]
-    for case in result.cases:
-        if only_hidden and not case.hidden:
-            continue
+    lines += case_lines([c for c in result.cases if c.hidden or not only_hidden])
+    return "\n".join(lines)
+
+
+def case_lines(cases: Iterable[CaseResult]) -> list[str]:
+    """One line per case (name, note, credit), each followed by its messages, indented."""
+    lines = []
+    for case in cases:
         note = f" [{case.note}]" if case.note else ""
         verdict = "ok" if case.score >= 1.0 else f"{case.score:.0%} credit"
         lines.append(f"  - {case.name}{note}: {verdict}")
         for msg in case.messages:
             lines.extend("      " + line for line in msg.splitlines())
-    return "\n".join(lines)
+    return lines
+
+
+def total_line(score: float, auto_points: float, manual_points: float) -> str:
+    """``"X / A auto-graded points, plus M points graded by hand"`` (the last part if M > 0)."""
+    text = f"{score:g} / {auto_points:g} auto-graded points"
+    if manual_points:
+        text += f", plus {manual_points:g} points graded by hand"
+    return text
 
 
 def summary_table(rows: Iterable[tuple[str, float, float, str]]) -> str:

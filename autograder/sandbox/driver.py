@@ -26,7 +26,7 @@ import numpy as np
 from autograder.casefile import encode_value, part_to_json
 from autograder.judge import CaseResult, PartResult, judge_part
 from autograder.records import Record
-from autograder.sandbox.bwrap import bwrap_path, sandbox_command
+from autograder.sandbox.bwrap import bwrap_usable, reduced_isolation_note, sandbox_command
 from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
 from autograder.sandbox.recordfile import RecordFileError, read_records, write_records
 from autograder.spec import AssignmentSpec, Case
@@ -43,11 +43,6 @@ SANDBOX_ENV = {
     "LANG": "C.UTF-8",
 }
 KILL_GRACE = 5.0  # seconds past a step's limit before the driver kills a harness that ignores it
-REDUCED = (
-    "isolation is REDUCED: bubblewrap (bwrap) is not installed, so the notebook ran as a plain "
-    "process with resource limits but could read this machine's files and use its network; "
-    "install it with `apt-get install bubblewrap`"
-)
 
 
 @dataclass
@@ -147,7 +142,7 @@ def _launch(work: Path, limits: Limits, cgroup: ProcessCgroup) -> subprocess.Pop
         cgroup.join()
         apply_rlimits(limits, nproc_fallback=nproc_fallback)
 
-    if bwrap_path():
+    if bwrap_usable():
         cmd = sandbox_command(work, package_dir, env)
         cwd = None
     else:
@@ -166,7 +161,7 @@ def _launch(work: Path, limits: Limits, cgroup: ProcessCgroup) -> subprocess.Pop
         stdin=subprocess.DEVNULL,
         stdout=out,
         stderr=err,
-        env=env if not bwrap_path() else {},
+        env=env if not bwrap_usable() else {},
         cwd=cwd,
         preexec_fn=preexec,
         start_new_session=True,
@@ -180,9 +175,9 @@ def run_submission(
 
     Parts the harness never finished get records saying why (``timeout`` or ``error``).
     """
-    run = SandboxRun(isolated=bwrap_path() is not None)
+    run = SandboxRun(isolated=bwrap_usable())
     if not run.isolated:
-        run.notes.append(REDUCED)
+        run.notes.append(reduced_isolation_note())
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(notebook, work / "submission.ipynb")
     (work / "records").mkdir(exist_ok=True)

@@ -67,9 +67,12 @@ def test_grade_of_an_empty_folder_is_a_clear_error(
 
 def test_gradescope_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a1.zip"
-    assert main(["gradescope", "a1", "--out", str(out)]) == 0
+    assert main(["gradescope", "a1", "--out", str(out), "--hidden-visibility", "hidden"]) == 0
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
-    assert {"setup.sh", "run_autograder", "source/solutions/__init__.py"} <= names
-    assert "source/source/a1_linear_classifiers/grading_spec.py" in names
+        run = zf.read("run_autograder").decode()
+    # Gradescope unpacks the zip into /autograder/source: everything at the zip's root
+    assert {"setup.sh", "run_autograder", "solutions/__init__.py"} <= names
+    assert "source/a1_linear_classifiers/grading_spec.py" in names
+    assert "--hidden-visibility hidden" in run
     assert "wrote" in capsys.readouterr().out
