@@ -117,6 +117,25 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_nbgrader_course(args: argparse.Namespace) -> int:
+    """Make (or refresh) the nbgrader course folder."""
+    from autograder.nbgrader_setup import setup_course
+
+    folder = Path(args.folder)
+    for line in setup_course(folder, _assignments(args.assignment)):
+        print(line)
+    here = folder.resolve()
+    layout = "<student>/<assignment>/<assignment>.ipynb"
+    print(
+        f"nbgrader course ready in {here}\n"
+        f"  put submissions in {here / 'submitted'}/{layout}, then\n"
+        f"  cd {here} && {Path(sys.executable).parent / 'nbgrader'} autograde <assignment>\n"
+        f"  formgrader: cd {here} && {Path(sys.executable).parent / 'jupyter'} lab "
+        "(Nbgrader > Formgrader)"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build, then grade the bundled demo submissions."""
     from autograder.demo import run_demo
@@ -174,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
         "'visible' lets students probe the hidden cases by resubmitting)",
     )
     gs.set_defaults(func=cmd_gradescope)
+    n = sub.add_parser(
+        "nbgrader-course",
+        help="make an nbgrader course folder (sources, case files, gradebook, release)",
+    )
+    n.add_argument("assignment", nargs="?", help="one assignment (default: all)")
+    n.add_argument("--folder", default="course", help="course folder (default: course/)")
+    n.set_defaults(func=cmd_nbgrader_course)
     d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
     d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")
     d.add_argument("--jobs", type=int, default=None)
@@ -186,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (CourseError, FileNotFoundError, ValueError) as exc:
+    except (CourseError, FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"autograder {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -82,3 +82,73 @@ def part_html(result: PartResult) -> str:
         f'<span class="status">{html.escape(result.status)}</span></h3>'
         f"<ul>{''.join(items)}</ul></section>"
     )
+
+
+_COLOURS = {
+    "ok": ("#1e7b34", "#e6f4ea"),
+    "partial": ("#8a5a00", "#fdf3dc"),
+    "bad": ("#b3261e", "#fce8e6"),
+}
+
+
+def _credit_style(score: float) -> tuple[str, str]:
+    """(text colour, background) for a credit in [0, 1]: green full, amber partial, red none."""
+    key = "ok" if score >= 1.0 else ("partial" if score > 0 else "bad")
+    return _COLOURS[key]
+
+
+def is_unanswered(result: PartResult) -> bool:
+    """True when every case failed because the answer still raises ``NotImplementedError``."""
+    return bool(result.cases) and all(
+        c.score == 0 and any("NotImplementedError" in m for m in c.messages) for c in result.cases
+    )
+
+
+def unanswered_line(result: PartResult) -> str:
+    """The one line that stands for a part not answered yet."""
+    return (
+        f"[TODO] {result.title} ({result.part_id}): not answered yet (the answer cell still "
+        f"raises NotImplementedError), 0 / {result.points:g} points"
+    )
+
+
+def part_table_html(result: PartResult, *, only_hidden: bool = False) -> str:
+    """One part as a self-contained HTML table: status colour, per-case credit and messages.
+
+    Inline styles only (JupyterLab keeps them in untrusted notebooks); messages are escaped.
+    """
+    fg, bg = _credit_style(result.score / result.points if result.points else 0.0)
+    mark = _MARK.get(result.status, result.status.upper())
+    scope = " (hidden cases)" if only_hidden else ""
+    cell = "padding:3px 8px;border-top:1px solid #ddd;vertical-align:top;text-align:left"
+    rows = []
+    for case in result.cases:
+        if only_hidden and not case.hidden:
+            continue
+        cfg, cbg = _credit_style(case.score)
+        verdict = "ok" if case.score >= 1.0 else f"{case.score:.0%}"
+        note = (
+            f"<br><small style='color:#555'>{html.escape(case.note)}</small>" if case.note else ""
+        )
+        msgs = "".join(
+            "<pre style='white-space:pre-wrap;margin:0 0 2px 0;font-size:12px;background:none'>"
+            f"{html.escape(m)}</pre>"
+            for m in case.messages
+        )
+        rows.append(
+            f"<tr><td style='{cell}'>{html.escape(case.name)}{note}</td>"
+            f"<td style='{cell};color:{cfg};background:{cbg};font-weight:bold;"
+            f"text-align:center'>{verdict}</td><td style='{cell}'>{msgs}</td></tr>"
+        )
+    head = (
+        f"<tr><th colspan='3' style='padding:4px 8px;text-align:left;color:{fg};background:{bg};"
+        f"border-left:6px solid {fg}'>{mark}: {html.escape(result.title)}{scope} "
+        f"<code>{html.escape(result.part_id)}</code> "
+        f"<span style='float:right'>{result.score:g} / {result.points:g} points</span></th></tr>"
+        f"<tr><th style='{cell}'>case</th><th style='{cell}'>credit</th>"
+        f"<th style='{cell}'>what is wrong, and the likely cause</th></tr>"
+    )
+    return (
+        "<table class='dlf-report' style='border-collapse:collapse;width:100%;max-width:980px;"
+        f"font-size:13px;table-layout:auto'>{head}{''.join(rows)}</table>"
+    )

@@ -193,7 +193,7 @@ def test_gradescope_where_bwrap_cannot_create_namespaces(
 ) -> None:
     fake = tmp_path / "fakebin"
     fake.mkdir()
-    (fake / "bwrap").write_text(f"#!/bin/sh\necho \"{NO_USERNS}\" >&2\nexit 1\n")
+    (fake / "bwrap").write_text(f'#!/bin/sh\necho "{NO_USERNS}" >&2\nexit 1\n')
     (fake / "bwrap").chmod(0o755)
     spec = load_spec(A1)
     notebooks = _submissions(tmp_path)
