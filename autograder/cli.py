@@ -85,8 +85,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Score one notebook."""
-    from autograder.checknb import check_notebook
-    from autograder.report import part_text, summary_table
+    from autograder.checknb import check_notebook, manual_points
+    from autograder.report import (
+        is_unanswered,
+        part_text,
+        summary_table,
+        total_line,
+        unanswered_line,
+    )
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -94,11 +100,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     results, notes = check_notebook(path, hidden=args.hidden, timeout=args.timeout)
     for res in results:
-        if res.status != "ok" or args.verbose:
+        if is_unanswered(res):
+            print(unanswered_line(res))
+        elif res.status != "ok" or args.verbose:
             print(part_text(res))
     for note in notes:
         print(f"note: {note}")
     print(summary_table([(r.part_id, r.score, r.points, r.status) for r in results]))
+    score, auto = sum(r.score for r in results), sum(r.points for r in results)
+    print("total: " + total_line(score, auto, manual_points(path, [r.part_id for r in results])))
     return 0
 
 

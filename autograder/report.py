@@ -48,7 +48,7 @@ def case_lines(cases: Iterable[CaseResult]) -> list[str]:
 
 def total_line(score: float, auto_points: float, manual_points: float) -> str:
     """``"X / A auto-graded points, plus M points graded by hand"`` (the last part if M > 0)."""
-    text = f"{score:g} / {auto_points:g} auto-graded points"
+    text = f"{score:.4g} / {auto_points:g} auto-graded points"
     if manual_points:
         text += f", plus {manual_points:g} points graded by hand"
     return text
@@ -78,7 +78,7 @@ def part_html(result: PartResult) -> str:
         items.append(f"<li>{html.escape(case.name)}{note}: {case.score:.0%}{msgs}</li>")
     return (
         f'<section class="{cls}"><h3>{html.escape(result.title)} '
-        f"<small>({html.escape(result.part_id)})</small>: {result.score:g} / {result.points:g} "
+        f"<small>({html.escape(result.part_id)})</small>: {result.score:.4g} / {result.points:g} "
         f'<span class="status">{html.escape(result.status)}</span></h3>'
         f"<ul>{''.join(items)}</ul></section>"
     )

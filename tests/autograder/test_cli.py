@@ -11,7 +11,7 @@ import pytest
 
 from autograder.cli import main, parser
 
-COMMANDS = ("build", "validate", "grade", "check", "demo", "gradescope")
+COMMANDS = ("build", "validate", "grade", "check", "demo", "gradescope", "nbgrader-course")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -43,8 +43,17 @@ def test_check_of_the_untouched_release_reports_every_part_and_is_quiet(tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no kernel or library chatter on a student's terminal
-    assert proc.stdout.count("[ERROR]") == 9  # the nine autograded parts, none answered yet
-    assert "NotImplementedError" in proc.stdout
+    # the nine autograded parts, none answered yet: one line each, not one per case
+    todo = [line for line in proc.stdout.splitlines() if line.startswith("[TODO]")]
+    assert len(todo) == 9 and all("NotImplementedError" in line for line in todo)
+    assert proc.stdout.count("NotImplementedError") == 9
+    from autograder.course import load_spec
+
+    spec = load_spec("a2_autodiff")
+    auto, manual = sum(p.points for p in spec.parts), sum(spec.manual_parts.values())
+    assert f"total: 0 / {auto:g} auto-graded points, plus {manual:g} points graded by hand" in (
+        proc.stdout
+    )
 
 
 def test_unknown_assignment_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
