@@ -122,7 +122,14 @@ def part_table_html(result: PartResult, *, only_hidden: bool = False) -> str:
     scope = " (hidden cases)" if only_hidden else ""
     cell = "padding:3px 8px;border-top:1px solid #ddd;vertical-align:top;text-align:left"
     rows = []
-    for case in result.cases:
+    if is_unanswered(result):
+        mark = "TO DO"
+        rows.append(
+            f"<tr><td style='{cell}' colspan='3'>Not answered yet: replace "
+            "<code>raise NotImplementedError()</code> in the answer cell above with your code, "
+            "run it, then run this cell again.</td></tr>"
+        )
+    for case in result.cases if not rows else []:
         if only_hidden and not case.hidden:
             continue
         cfg, cbg = _credit_style(case.score)

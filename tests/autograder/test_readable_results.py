@@ -123,3 +123,9 @@ def test_grade_summary_says_what_is_graded_by_hand(manual: float) -> None:
     spec = replace(spec, manual_parts={"written": manual} if manual else {})
     text = print_summary(spec, [])
     assert ("plus 8 points graded by hand" in text) == bool(manual)
+
+
+def test_html_table_of_an_unanswered_part_says_what_to_do() -> None:
+    html = part_table_html(_part([0.0, 0.0], [[NOT_IMPL], [NOT_IMPL]]))
+    assert "TO DO" in html and "Not answered yet" in html
+    assert html.count("<tr>") == 3  # header, column names, one row instead of one per case
