@@ -31,10 +31,8 @@ from autograder.gradescope import build_zip
 from autograder.sandbox.bwrap import bwrap_usable
 
 A1 = "a1_linear_classifiers"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not bwrap_usable(), reason="bwrap cannot create a sandbox here"),
-]
+pytestmark = pytest.mark.slow
+needs_bwrap = pytest.mark.skipif(not bwrap_usable(), reason="bwrap cannot create a sandbox here")
 TOP_KEYS = {
     "score",
     "execution_time",
@@ -108,7 +106,9 @@ def _submissions(tmp: Path) -> dict[str, Path]:
     return {s: subs / "submitted" / s / A1 / f"{A1}.ipynb" for s in ("reference", "untouched")}
 
 
-def _run_autograder(root: Path, notebook: Path, path_prefix: str = "") -> dict[str, Any]:
+def _run_autograder(
+    root: Path, notebook: Path, path_prefix: str = "", *, expect_rc: int = 0
+) -> dict[str, Any]:
     submission = root / "submission"
     shutil.rmtree(submission, ignore_errors=True)
     submission.mkdir()
@@ -128,7 +128,10 @@ def _run_autograder(root: Path, notebook: Path, path_prefix: str = "") -> dict[s
         check=False,
     )
     print(f"run_autograder {notebook.parent.parent.name}: {time.perf_counter() - start:.0f} s")
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert proc.returncode == expect_rc, proc.stdout[-2000:] + proc.stderr[-3000:]
+    if expect_rc:
+        assert not results.exists()
+        return {"stdout": proc.stdout}
     data: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
     return data
 
@@ -172,6 +175,7 @@ def _validate(data: dict[str, Any], expected_total: float) -> None:
         assert public[0]["max_score"] == pytest.approx(share, abs=1e-5)
 
 
+@needs_bwrap
 def test_gradescope_run_reference_and_untouched(gradescope_root: Path, tmp_path: Path) -> None:
     spec = load_spec(A1)
     full = sum(p.points for p in spec.parts)
@@ -204,3 +208,23 @@ def test_gradescope_where_bwrap_cannot_create_namespaces(
         assert test["status"] == "passed"
         assert "isolation is REDUCED" in test["output"]
         assert "No permissions to creating new namespace" in test["output"]
+
+
+def test_gradescope_fails_loudly_when_the_grader_cannot_start(
+    gradescope_root: Path, tmp_path: Path
+) -> None:
+    # a bwrap whose trial run works but that cannot start the real sandbox: nothing of the
+    # student's ran, so no score (not a 0) is written and Gradescope reports the failure
+    fake = tmp_path / "fakebin"
+    fake.mkdir()
+    script = (
+        'for last; do :; done\n[ "$last" = true ] && exit 0\necho "bwrap: broken" >&2\nexit 1\n'
+    )
+    (fake / "bwrap").write_text("#!/bin/sh\n" + script)
+    (fake / "bwrap").chmod(0o755)
+    notebooks = _submissions(tmp_path)
+    out = _run_autograder(
+        gradescope_root, notebooks["reference"], f"{fake}{os.pathsep}", expect_rc=1
+    )
+    assert "the grader could not start" in out["stdout"]
+    assert "bwrap: broken" in out["stdout"]
