@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +58,19 @@ def test_formgrader_grades_a_written_answer(
     assert box.input_value() == ""  # not graded yet
     box.fill(f"{given:g}")
     box.press("Tab")  # formgrader saves when the field loses focus
-    panel = page.locator(".nbgrader_cell", has=box)
-    panel.locator(".score-saved").wait_for(state="visible")
     box.scroll_into_view_if_needed()
+    # the "saved" tick only flashes: wait for the score to reach the gradebook instead
+    deadline = time.monotonic() + 60
+    saved = None
+    while time.monotonic() < deadline:
+        with Gradebook(f"sqlite:///{graded_course / 'gradebook.db'}") as gb:
+            saved = gb.find_grade(written, A1, A1, "reference").manual_score
+        if saved is not None:
+            break
+        time.sleep(0.5)
     page.screenshot(path=str(screenshot_dir() / "formgrader_written_answer.png"))
+    assert saved == given
     with Gradebook(f"sqlite:///{graded_course / 'gradebook.db'}") as gb:
-        grade = gb.find_grade(written, A1, A1, "reference")
-        assert grade.manual_score == given
         submission = gb.find_submission(A1, "reference")
         auto = sum(p.points for p in spec.parts)
         assert submission.score == pytest.approx(auto + given)
