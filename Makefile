@@ -17,13 +17,18 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # bubblewrap isolates the notebooks being graded; without it grading says isolation is reduced.
+# chromium runs the browser tests (JupyterLab, formgrader, the HTML reports) through Playwright;
+# under CI (CI set) those tests fail rather than skip when it is missing.
+SYSTEM_PACKAGES := bwrap:bubblewrap chromium:chromium
 system-deps:
-	@command -v bwrap >/dev/null 2>&1 || { \
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && apt-get install -y -qq bubblewrap; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "bubblewrap is not installed: run 'sudo apt-get install bubblewrap' for isolated grading"; \
-	  fi; }
+	    echo "missing system packages:$$missing (run 'sudo apt-get install$$missing')"; \
+	  fi; fi
 
 demo: $(STAMP) system-deps
 	$(VENV)/bin/autograder demo

@@ -10,7 +10,7 @@ from autograder.casefile import CaseFile
 from autograder.course import course_root, load_spec, source_dir
 from autograder.execute import collect_results, execute, restore_test_cells
 from autograder.judge import PartResult
-from autograder.notebook_io import read_notebook, source_notebook
+from autograder.notebook_io import nbgrader_meta, read_notebook, source_notebook
 from autograder.spec import Part
 
 
@@ -65,3 +65,13 @@ def check_notebook(
         notes.append(f"the notebook stopped early: {why}")
     results = collect_results(nb, parts)
     return [results[p.id] for p in parts], notes
+
+
+def manual_points(nb_path: Path, autograded: list[str]) -> float:
+    """Points of the notebook's graded cells that are not auto-graded (written answers)."""
+    total = 0.0
+    for cell in read_notebook(nb_path).cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and meta.get("grade_id") not in autograded:
+            total += float(meta.get("points", 0))
+    return total

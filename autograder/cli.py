@@ -85,8 +85,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Score one notebook."""
-    from autograder.checknb import check_notebook
-    from autograder.report import part_text, summary_table
+    from autograder.checknb import check_notebook, manual_points
+    from autograder.report import (
+        is_unanswered,
+        part_text,
+        summary_table,
+        total_line,
+        unanswered_line,
+    )
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -94,11 +100,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     results, notes = check_notebook(path, hidden=args.hidden, timeout=args.timeout)
     for res in results:
-        if res.status != "ok" or args.verbose:
+        if is_unanswered(res):
+            print(unanswered_line(res))
+        elif res.status != "ok" or args.verbose:
             print(part_text(res))
     for note in notes:
         print(f"note: {note}")
     print(summary_table([(r.part_id, r.score, r.points, r.status) for r in results]))
+    score, auto = sum(r.score for r in results), sum(r.points for r in results)
+    print("total: " + total_line(score, auto, manual_points(path, [r.part_id for r in results])))
     return 0
 
 
@@ -107,8 +117,32 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     from autograder.gradescope import build_zip
 
     name = resolve_assignment(args.assignment)
-    path = build_zip(name, Path(args.out or f"build/gradescope/{name}.zip"))
+    path = build_zip(
+        name,
+        Path(args.out or f"build/gradescope/{name}.zip"),
+        hidden_visibility=args.hidden_visibility,
+    )
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB): upload it as the autograder")
+    print(f"hidden cases' results: {args.hidden_visibility} (public cases: visible)")
+    return 0
+
+
+def cmd_nbgrader_course(args: argparse.Namespace) -> int:
+    """Make (or refresh) the nbgrader course folder."""
+    from autograder.nbgrader_setup import setup_course
+
+    folder = Path(args.folder)
+    for line in setup_course(folder, _assignments(args.assignment)):
+        print(line)
+    here = folder.resolve()
+    layout = "<student>/<assignment>/<assignment>.ipynb"
+    print(
+        f"nbgrader course ready in {here}\n"
+        f"  put submissions in {here / 'submitted'}/{layout}, then\n"
+        f"  cd {here} && {Path(sys.executable).parent / 'nbgrader'} autograde <assignment>\n"
+        f"  formgrader: cd {here} && {Path(sys.executable).parent / 'jupyter'} lab "
+        "(Nbgrader > Formgrader)"
+    )
     return 0
 
 
@@ -161,7 +195,21 @@ def parser() -> argparse.ArgumentParser:
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder zip (isolated grading)")
     gs.add_argument("assignment")
     gs.add_argument("--out", default=None, help="zip path (default build/gradescope/<A>.zip)")
+    gs.add_argument(
+        "--hidden-visibility",
+        choices=("after_published", "hidden", "after_due_date", "visible"),
+        default="after_published",
+        help="when students see the hidden cases' results (default: after_published; "
+        "'visible' lets students probe the hidden cases by resubmitting)",
+    )
     gs.set_defaults(func=cmd_gradescope)
+    n = sub.add_parser(
+        "nbgrader-course",
+        help="make an nbgrader course folder (sources, case files, gradebook, release)",
+    )
+    n.add_argument("assignment", nargs="?", help="one assignment (default: all)")
+    n.add_argument("--folder", default="course", help="course folder (default: course/)")
+    n.set_defaults(func=cmd_nbgrader_course)
     d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
     d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")
     d.add_argument("--jobs", type=int, default=None)
@@ -174,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (CourseError, FileNotFoundError, ValueError) as exc:
+    except (CourseError, FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"autograder {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

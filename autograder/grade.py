@@ -538,8 +538,9 @@ def _finite(value: Any) -> Any:
 
 
 def print_summary(spec: AssignmentSpec, results: list[StudentResult]) -> str:
-    """One line per student: total, and any part not ``ok``."""
+    """One line per student: total, and any part not ``ok``; then what is graded by hand."""
     total = sum(p.points for p in spec.parts)
+    manual = sum(spec.manual_parts.values())
     width = max([len(r.student) for r in results] + [7])
     lines = [f"{'student':<{width}}  {'score':>7} / {total:g}  seconds  not ok"]
     for r in results:
@@ -547,6 +548,11 @@ def print_summary(spec: AssignmentSpec, results: list[StudentResult]) -> str:
             f"{p.part_id.removeprefix('test_')}:{p.status}" for p in r.parts if p.status != "ok"
         )
         lines.append(f"{r.student:<{width}}  {r.score:>7.2f}        {r.seconds:7.1f}  {bad or '-'}")
+    if manual:
+        lines.append(
+            f"scores are out of {total:g} auto-graded points, plus {manual:g} points graded by "
+            "hand (written answers: nbgrader's formgrader)"
+        )
     return "\n".join(lines)
 
 

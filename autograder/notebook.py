@@ -8,8 +8,10 @@ Usage in a notebook::
     grader.check("test_svm_loss_naive", globals())   # in the part's test cell
 
 ``check`` probes the student's functions on the part's public cases (expected values read from
-the release's ``<assignment>.cases.npz``), prints a report to stdout, never writes to stderr, and
-returns the score as a float in ``[0, points]``, which nbgrader reads as the cell's partial credit.
+the release's ``<assignment>.cases.npz``), shows a report (in JupyterLab a coloured HTML table,
+elsewhere the same report as text) and returns the score as a float in ``[0, points]``, which
+nbgrader reads as the cell's partial credit. It writes to stderr only for a part's final verdict
+of 0 points (see :func:`_say_failed`), so a correct cell can never be zeroed by stray output.
 With ``hidden=True`` (only in the instructor's hidden test blocks) it also runs the hidden cases,
 generated from the grading spec in the course repository and judged against ``solutions``.
 """
@@ -20,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,7 +32,7 @@ from autograder.casefile import CaseFile
 from autograder.judge import PartResult, judge_part
 from autograder.probes import probe_and_measure
 from autograder.records import Record
-from autograder.report import part_text
+from autograder.report import part_table_html, part_text
 from autograder.spec import Case, Part
 
 RESULT_MIME = "application/vnd.dlf.part-result+json"
@@ -52,17 +55,66 @@ def _find_casefile(assignment: str) -> Path:
     )
 
 
-def _emit(result: PartResult) -> None:
-    """Attach the machine-readable result to the cell's outputs (when running under IPython)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython ships with every kernel
+class PartReport:
+    """A part's verdict as a notebook shows it: an HTML table, with the text report as fallback.
+
+    Parameters
+    ----------
+    result : PartResult
+    only_hidden : bool
+        Show the hidden cases only (the public ones were just shown).
+    """
+
+    def __init__(self, result: PartResult, *, only_hidden: bool = False) -> None:
+        self.result = result
+        self.only_hidden = only_hidden
+
+    def _repr_html_(self) -> str:
+        return part_table_html(self.result, only_hidden=self.only_hidden)
+
+    def __repr__(self) -> str:
+        return part_text(self.result, only_hidden=self.only_hidden)
+
+    def mimebundle(self) -> dict[str, Any]:
+        """HTML, plain text and the machine-readable result the graders read back."""
+        return {
+            "text/plain": repr(self),
+            "text/html": self._repr_html_(),
+            RESULT_MIME: self.result.to_dict(),
+        }
+
+
+def _show(report: PartReport) -> None:
+    """Display the report (rich, with the result attached) under IPython, else print it."""
+    shell = None
+    if os.environ.get("DLF_RESULT_JSON", "1") == "1":
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except ImportError:  # pragma: no cover - IPython ships with every kernel
+            shell = None
+    if shell is None:
+        print(repr(report))
         return
-    if get_ipython() is None:
+    from IPython.display import display
+
+    display(report.mimebundle(), raw=True)
+
+
+def _say_failed(result: PartResult, *, final: bool) -> None:
+    """Tell nbgrader's Validate that a part scoring 0 *failed* (it calls any 0 "partial credit").
+
+    nbgrader gives a test cell 0 points when it writes to stderr, and its Validate reports that
+    text; so one line goes to stderr, only when the verdict is 0 anyway and is the part's last
+    (the hidden check when hidden tests follow: under ``nbgrader autograde`` the public check is
+    never the last one).
+    """
+    if result.score > 0 or not final:
         return
-    data = {RESULT_MIME: result.to_dict(), "text/plain": ""}
-    display(data, raw=True)
+    # short: nbgrader's Validate cuts the line at about 80 characters
+    why = "the report above says what is wrong"
+    sys.stderr.write(f"FAILED: 0 / {result.points:g} points ({why})\n")
 
 
 class Grader:
@@ -126,8 +178,9 @@ class Grader:
     def check(self, part_id: str, namespace: Mapping[str, Any], *, hidden: bool = False) -> float:
         """Run a part's checks, print the report and return the score (the cell's last value).
 
-        Nothing is written to stderr: warnings and stray output are captured and reported in
-        the message, so they can never zero a correct cell under nbgrader.
+        Warnings and stray output are captured and reported in the message, so they can never
+        zero a correct cell under nbgrader; only a final verdict of 0 points writes one line to
+        stderr (so nbgrader's Validate says the part failed).
 
         Returns
         -------
@@ -143,9 +196,9 @@ class Grader:
                 print(f"[ERROR] {part_id}: the check could not run: {exc}")
                 return 0.0
         self.results[part_id] = result
-        print(part_text(result, only_hidden=hidden))
-        if os.environ.get("DLF_RESULT_JSON", "1") == "1":
-            _emit(result)
+        _show(PartReport(result, only_hidden=hidden))
+        final = hidden or os.environ.get("NBGRADER_EXECUTION") == "validate"
+        _say_failed(result, final=final)
         return float(result.score)
 
     def summary(self) -> str:

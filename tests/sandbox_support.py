@@ -6,31 +6,17 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from autograder.sandbox.bwrap import bwrap_usable
 
-@functools.cache
+
 def bwrap_works() -> bool:
     """Whether ``bwrap`` is installed AND can create the namespaces a sandbox needs here."""
-    exe = shutil.which("bwrap")
-    if exe is None:
-        return False
-    try:
-        done = subprocess.run(
-            [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+    return bwrap_usable()
 
 
 ON_CI = bool(os.environ.get("CI"))

@@ -8,7 +8,9 @@ not the gradebook. The network, PIDs, IPC and hostname are unshared.
 
 from __future__ import annotations
 
+import functools
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +21,57 @@ SANDBOX_WORK = "/sandbox"
 def bwrap_path() -> str | None:
     """The ``bwrap`` executable, if installed."""
     return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_trial() -> tuple[bool, str]:
+    """Whether bwrap can really start a sandbox here, found by one trial run (cached).
+
+    bwrap is often installed where it cannot work: a Docker container (Gradescope's included)
+    usually forbids creating user namespaces, and then every sandboxed run dies at once. The
+    trial runs ``true`` with the same namespace flags as the real sandbox.
+
+    Returns
+    -------
+    usable : bool
+    why : str
+        Empty when usable, else what went wrong (bwrap's own message when it gave one).
+    """
+    exe = bwrap_path()
+    if exe is None:
+        return False, "bubblewrap (bwrap) is not installed"
+    cmd = [exe, "--die-with-parent", "--new-session", "--unshare-all"]
+    cmd += ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
+    try:
+        proc = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bwrap could not be run ({exc})"
+    if proc.returncode != 0:
+        message = " ".join(proc.stderr.split())[:300] or f"exit code {proc.returncode}"
+        return False, f"bwrap is installed but cannot create a sandbox here ({message})"
+    return True, ""
+
+
+def bwrap_usable() -> bool:
+    """True when bwrap is installed and its trial run works (see :func:`bwrap_trial`)."""
+    return bwrap_trial()[0]
+
+
+def reduced_isolation_note() -> str:
+    """What every result says when grading falls back to a plain limited process."""
+    why = bwrap_trial()[1]
+    fix = (
+        "install it with `apt-get install bubblewrap`"
+        if bwrap_path() is None
+        else "allow user namespaces (e.g. run the container with --privileged or a seccomp "
+        "profile that permits them)"
+    )
+    return (
+        f"isolation is REDUCED: {why}, so the notebook ran as a plain process with resource "
+        f"limits but could read this machine's files and use its network; {fix}"
+    )
 
 
 def _bind_system() -> list[str]:
@@ -61,5 +114,19 @@ def sandbox_command(work: Path, package_dir: Path, env: dict[str, str]) -> list[
     for key, value in env.items():
         args += ["--setenv", key, value]
     python = str(Path(sys.executable))
-    # -I: no PYTHONPATH, no user site, no current folder on sys.path (the student's folder)
-    return [*args, python, "-I", "-m", "autograder.sandbox.harness"]
+    return [*args, *harness_command(python, package_dir)]
+
+
+def harness_command(python: str, package_dir: Path) -> list[str]:
+    """The command that starts the harness with a ``sys.path`` the student cannot shadow.
+
+    ``-I``: no ``PYTHONPATH``, no user site-packages, and not the current folder (the student's
+    work folder) on ``sys.path``; the ``autograder`` package is then found in the folder that
+    holds it (the course is not always pip-installed: Gradescope puts it on ``PYTHONPATH``).
+    """
+    boot = (
+        "import runpy, sys; "
+        f"sys.path.insert(0, {str(package_dir.parent)!r}); "
+        "runpy.run_module('autograder.sandbox.harness', run_name='__main__', alter_sys=True)"
+    )
+    return [python, "-I", "-c", boot]

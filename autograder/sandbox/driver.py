@@ -32,7 +32,12 @@ from autograder.casefile import encode_value, part_to_json
 from autograder.judge import CaseResult, PartResult, judge_part
 from autograder.probes.core import measure_record
 from autograder.records import Record
-from autograder.sandbox.bwrap import bwrap_path, sandbox_command
+from autograder.sandbox.bwrap import (
+    bwrap_usable,
+    harness_command,
+    reduced_isolation_note,
+    sandbox_command,
+)
 from autograder.sandbox.channel import ResultReader, encode_frame
 from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
 from autograder.sandbox.recordfile import RecordFileError, decode_records, write_records
@@ -50,11 +55,6 @@ SANDBOX_ENV = {
     "LANG": "C.UTF-8",
 }
 KILL_GRACE = 5.0  # seconds past a step's limit before the driver kills a harness that ignores it
-REDUCED = (
-    "isolation is REDUCED: bubblewrap (bwrap) is not installed, so the notebook ran as a plain "
-    "process with resource limits but could read this machine's files and use its network; "
-    "install it with `apt-get install bubblewrap`"
-)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _launch(
         cgroup.join()
         apply_rlimits(limits, nproc_fallback=nproc_fallback)
 
-    if bwrap_path():
+    if bwrap_usable():
         cmd = sandbox_command(work, package_dir, dict(SANDBOX_ENV))
         env: dict[str, str] = {}
         cwd = None
@@ -173,7 +173,7 @@ def _launch(
             "MPLCONFIGDIR": str(work / ".mpl"),
             "PATH": os.environ.get("PATH", ""),
         }
-        cmd = [sys.executable, "-I", "-m", "autograder.sandbox.harness"]
+        cmd = harness_command(sys.executable, package_dir)
         cwd = str(work)
     with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
         proc = subprocess.Popen(
@@ -245,9 +245,9 @@ def run_submission(
     a link) reaches the next. Parts the harness never finished get records saying why
     (``timeout`` or ``error``).
     """
-    run = SandboxRun(isolated=bwrap_path() is not None)
+    run = SandboxRun(isolated=bwrap_usable())
     if not run.isolated:
-        run.notes.append(REDUCED)
+        run.notes.append(reduced_isolation_note())
     logs = work / "host"  # the driver's own folder: never visible in the sandbox
     logs.mkdir(parents=True, exist_ok=True)
     skip_cells: set[int] = set()

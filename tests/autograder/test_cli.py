@@ -11,7 +11,7 @@ import pytest
 
 from autograder.cli import main, parser
 
-COMMANDS = ("build", "validate", "grade", "check", "demo", "gradescope")
+COMMANDS = ("build", "validate", "grade", "check", "demo", "gradescope", "nbgrader-course")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -43,8 +43,17 @@ def test_check_of_the_untouched_release_reports_every_part_and_is_quiet(tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no kernel or library chatter on a student's terminal
-    assert proc.stdout.count("[ERROR]") == 9  # the nine autograded parts, none answered yet
-    assert "NotImplementedError" in proc.stdout
+    # the nine autograded parts, none answered yet: one line each, not one per case
+    todo = [line for line in proc.stdout.splitlines() if line.startswith("[TODO]")]
+    assert len(todo) == 9 and all("NotImplementedError" in line for line in todo)
+    assert proc.stdout.count("NotImplementedError") == 9
+    from autograder.course import load_spec
+
+    spec = load_spec("a2_autodiff")
+    auto, manual = sum(p.points for p in spec.parts), sum(spec.manual_parts.values())
+    assert f"total: 0 / {auto:g} auto-graded points, plus {manual:g} points graded by hand" in (
+        proc.stdout
+    )
 
 
 def test_unknown_assignment_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,9 +76,12 @@ def test_grade_of_an_empty_folder_is_a_clear_error(
 
 def test_gradescope_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a1.zip"
-    assert main(["gradescope", "a1", "--out", str(out)]) == 0
+    assert main(["gradescope", "a1", "--out", str(out), "--hidden-visibility", "hidden"]) == 0
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
-    assert {"setup.sh", "run_autograder", "source/solutions/__init__.py"} <= names
-    assert "source/source/a1_linear_classifiers/grading_spec.py" in names
+        run = zf.read("run_autograder").decode()
+    # Gradescope unpacks the zip into /autograder/source: everything at the zip's root
+    assert {"setup.sh", "run_autograder", "solutions/__init__.py"} <= names
+    assert "source/a1_linear_classifiers/grading_spec.py" in names
+    assert "--hidden-visibility hidden" in run
     assert "wrote" in capsys.readouterr().out

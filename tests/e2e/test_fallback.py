@@ -38,7 +38,7 @@ IMPORT_SOLUTIONS = Adversary(
 def test_the_fallback_says_so_and_keeps_solutions_out_of_reach(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(driver, "bwrap_path", lambda: None)
+    monkeypatch.setattr(driver, "bwrap_usable", lambda: False)
     folder = tmp_path / "subs"
     reference = reference_submission(A1)
     write_submission(folder, "honest", A1, reference)
