@@ -114,19 +114,21 @@ def sandbox_command(work: Path, package_dir: Path, env: dict[str, str]) -> list[
     for key, value in env.items():
         args += ["--setenv", key, value]
     python = str(Path(sys.executable))
-    return [*args, *harness_command(python, package_dir)]
+    # only the package is mounted in its parent folder: nothing else is importable from there
+    return [*args, *harness_command(python, package_dir.parent)]
 
 
-def harness_command(python: str, package_dir: Path) -> list[str]:
+def harness_command(python: str, import_root: Path) -> list[str]:
     """The command that starts the harness with a ``sys.path`` the student cannot shadow.
 
     ``-I``: no ``PYTHONPATH``, no user site-packages, and not the current folder (the student's
-    work folder) on ``sys.path``; the ``autograder`` package is then found in the folder that
-    holds it (the course is not always pip-installed: Gradescope puts it on ``PYTHONPATH``).
+    work folder) on ``sys.path``. ``import_root`` is a folder holding the ``autograder``
+    package and nothing of the course's instructor side (the course is not always
+    pip-installed: Gradescope puts it on ``PYTHONPATH``).
     """
     boot = (
         "import runpy, sys; "
-        f"sys.path.insert(0, {str(package_dir.parent)!r}); "
+        f"sys.path.insert(0, {str(import_root)!r}); "
         "runpy.run_module('autograder.sandbox.harness', run_name='__main__', alter_sys=True)"
     )
     return [python, "-I", "-c", boot]

@@ -173,7 +173,13 @@ def _launch(
             "MPLCONFIGDIR": str(work / ".mpl"),
             "PATH": os.environ.get("PATH", ""),
         }
-        cmd = harness_command(sys.executable, package_dir)
+        # a folder holding only a link to the package, so that the course root (and its
+        # solutions) is on no import path of the fallback's process
+        import_root = logs / "import"
+        if not import_root.exists():
+            import_root.mkdir()
+            (import_root / "autograder").symlink_to(package_dir, target_is_directory=True)
+        cmd = harness_command(sys.executable, import_root)
         cwd = str(work)
     with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
         proc = subprocess.Popen(
