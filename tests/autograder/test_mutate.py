@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 
 import numpy as np
-import pytest
 
 from autograder.mutants import mutants_of, targets_in_cell
 from autograder.mutate import (
