@@ -142,8 +142,11 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         print(report_text(report, load_spec(name), show_diffs=not args.no_diffs))
         print(f"{name}: graded in {time.perf_counter() - start:.1f} s")
         if report.rate < args.floor or report.baseline_problems:
-            print(f"{name}: kill rate {100 * report.rate:.1f}% below {100 * args.floor:.0f}%"
-                  if report.rate < args.floor else f"{name}: the model answer loses points")
+            print(
+                f"{name}: kill rate {100 * report.rate:.1f}% below {100 * args.floor:.0f}%"
+                if report.rate < args.floor
+                else f"{name}: the model answer loses points"
+            )
             status = 1
     return status
 

@@ -127,6 +127,25 @@ def compare_match(
     return text + (f"\n    hint: {hint}" if hint else "")
 
 
+def dtype_mismatch(label: str, expected: Any, got: Any) -> str | None:
+    """A message when an array's dtype breaks the reference's: float32 kept, integers kept.
+
+    The reference returns float32 only where the contract keeps the input's dtype, and integers
+    only for labels and counts, so these are the two dtypes a student's array must reproduce.
+    """
+    e, g = np.asarray(expected), np.asarray(got)
+    if e.ndim == 0 or not isinstance(got, np.ndarray):
+        return None
+    if e.dtype == np.float32 and g.dtype != np.float32:
+        return (
+            f"{label}: dtype {g.dtype}, expected float32 (the input's dtype must be kept: no "
+            "float64 constants, casts or np.zeros without dtype=)"
+        )
+    if e.dtype.kind in "iu" and g.dtype.kind not in "iu":
+        return f"{label}: dtype {g.dtype}, expected integers (labels or counts)"
+    return None
+
+
 def _check_case(
     check: Check,
     student: Record,
@@ -145,6 +164,9 @@ def _check_case(
             raise KeyError(
                 f"reference record lacks {check.output!r}: the spec or the casefile is stale"
             )
+        wrong_dtype = dtype_mismatch(label, reference[check.output], got)
+        if wrong_dtype:
+            return 0.0, wrong_dtype
         if check.kind == "equal":
             e, g = np.asarray(reference[check.output]), np.asarray(got)
             if e.shape == g.shape and np.array_equal(e, g):
@@ -227,13 +249,22 @@ def judge_case(
         if msg:
             extra = part.hints.get(check.output)
             result.messages.append(msg + (f"\n    note: {extra}" if extra else ""))
+    if part.options.get("no_overflow") and "overflow" in str(student.get("__warnings__", "")):
+        # the part requires overflow-free code: a warning costs one check's credit
+        credits.append(0.0)
+        result.messages.append(
+            "no overflow: NumPy or math warned of an overflow; never exponentiate a large "
+            "positive number (for the sigmoid of x < 0 use exp(x) / (1 + exp(x)))"
+        )
+    if "__mutated__" in student:
+        # the notebooks say a function must not modify its inputs: that costs one check's credit
+        credits.append(0.0)
+        result.messages.append(
+            f"inputs unchanged: your function modified its input(s) {student['__mutated__']} "
+            "in place; the caller's arrays must be left unchanged (work on a copy)"
+        )
     result.score = float(np.mean(credits)) if credits else 1.0
     result.status = "ok" if result.score >= 1.0 else "failed"
-    if "__mutated__" in student:
-        result.messages.append(
-            f"note: your function modified its input(s) {student['__mutated__']} in place; "
-            "the caller's arrays must be left unchanged (work on a copy)"
-        )
     if "__warnings__" in student:
         result.messages.append(f"note: warnings were raised: {student['__warnings__']}")
     return result
