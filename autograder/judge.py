@@ -172,11 +172,18 @@ def _check_case(
             if e.shape == g.shape and np.array_equal(e, g):
                 return 1.0, None
             shown = "" if hidden else f" (expected {e.tolist()}, got {g.tolist()})"
-            if e.shape == g.shape and e.size > 1:
+            if e.shape != g.shape:
+                shown = f": shape {g.shape}, expected {e.shape}" + shown
+            elif e.size > 1:
                 shown = f": {int((e != g).sum())} of {e.size} differ" + shown
             return 0.0, f"{label}: not equal{shown}"
         msg = compare_match(
-            label, reference[check.output], got, check, hidden=hidden, context=context
+            label,
+            reference[check.output],
+            got,
+            check,
+            hidden=hidden,
+            context={**context, "output": check.output},
         )
         return (1.0, None) if msg is None else (0.0, msg)
     if check.kind == "selfgrad":
@@ -184,7 +191,9 @@ def _check_case(
             return 1.0, None  # too large for an entrywise check; covered by "directional_ok"
         loss = np.asarray(student.get("loss", 1.0), dtype=np.float64)
         f_value = float(loss) if loss.ndim == 0 else 1.0
-        result = compare_gradients(label, got, student[check.against], f_value, context)
+        result = compare_gradients(
+            label, got, student[check.against], f_value, {**context, "output": check.output}
+        )
         if result.ok:
             return 1.0, None
         result.name = f"{label} vs finite differences of your own loss"
@@ -207,18 +216,32 @@ def _check_case(
 
 
 def case_context(case: Case) -> dict[str, Any]:
-    """Facts about a case's inputs that sharpen hints: batch size ``N``, ``reg``, ``W``."""
+    """Facts about a case's inputs that sharpen hints: batch size ``N``, entries per sample
+    ``K`` (of a 2-D prediction or score array), ``reg``, ``W``."""
     ctx: dict[str, Any] = {}
-    for key in ("X", "x", "scores", "y_pred", "y_true", "y"):
+    for key in ("X", "x", "scores", "pred", "logits", "y_pred", "y_true", "y"):
         value = case.args.get(key)
         if isinstance(value, np.ndarray) and value.ndim >= 1:
             ctx["N"] = int(value.shape[0])
+            break
+    for key in ("scores", "pred", "logits"):
+        value = case.args.get(key)
+        if isinstance(value, np.ndarray) and value.ndim == 2:
+            ctx["K"] = int(value.shape[1])
             break
     if "reg" in case.args:
         ctx["reg"] = float(case.args["reg"])
     if isinstance(case.args.get("W"), np.ndarray):
         ctx["W"] = case.args["W"]
     return ctx
+
+
+def _nonfinite(value: Any) -> bool:
+    """Whether a recorded output holds NaN or infinity (False for non-numbers)."""
+    try:
+        return not bool(np.isfinite(np.asarray(value, dtype=np.float64)).all())
+    except (TypeError, ValueError):
+        return False
 
 
 def judge_case(
@@ -241,14 +264,17 @@ def judge_case(
         result.messages.append(f"raised {text}" if raised else text)
         return result
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
-    context = {**case_context(case), "hidden": hidden}
+    facts = tuple(part.options.get("hint_facts", ()))
+    context = {**case_context(case), "hidden": hidden, "facts": facts}
     credits = []
     for check in checks:
         credit, msg = _check_case(check, student, reference, hidden=hidden, context=context)
         credits.append(credit)
         if msg:
-            extra = part.hints.get(check.output)
-            result.messages.append(msg + (f"\n    note: {extra}" if extra else ""))
+            notes = [part.hints.get(check.output)]
+            if _nonfinite(student.get(check.output)):
+                notes.append(part.hints.get(f"{check.output}:nonfinite"))
+            result.messages.append(msg + "".join(f"\n    note: {n}" for n in notes if n))
     if part.options.get("no_overflow") and "overflow" in str(student.get("__warnings__", "")):
         # the part requires overflow-free code: a warning costs one check's credit
         credits.append(0.0)

@@ -137,7 +137,11 @@ def _loss_part(name: str, points: float, title: str, *, hinge: bool) -> Part:
         checks=LOSS_CHECKS,
         public_cases=public,
         hidden_cases=hidden,
-        options={"outputs": ["loss", "dW"], "wrt": "W"},
+        options={
+            "outputs": ["loss", "dW"],
+            "wrt": "W",
+            "hint_facts": [] if hinge else ["exp", "softmax"],
+        },
     )
 
 
@@ -334,7 +338,7 @@ PARTS = (
         (Check("match", "probs", rtol=1e-6, atol=1e-12, label="softmax(scores)"),),
         public_cases=lambda: _softmax_cases(False),
         hidden_cases=lambda: _softmax_cases(True),
-        options={"outputs": ["probs"]},
+        options={"outputs": ["probs"], "hint_facts": ["exp", "softmax"]},
     ),
     _loss_part("softmax_loss_naive", 10, "Softmax cross-entropy, with loops", hinge=False),
     _loss_part("softmax_loss_vectorized", 10, "Softmax cross-entropy, vectorized", hinge=False),
@@ -358,7 +362,7 @@ PARTS = (
         (Check("match", "value"), Check("match", "grad")),
         public_cases=lambda: _penalty_cases(False),
         hidden_cases=lambda: _penalty_cases(True),
-        options={"outputs": ["value", "grad"]},
+        options={"outputs": ["value", "grad"], "hint_facts": ["square"]},
     ),
     Part(
         "test_sgd",

@@ -717,7 +717,9 @@ PARTS = (
             "and may pass its gradient on only once, after EVERY node that uses it has added "
             "its contribution: the order must hold each node exactly once (a visited set), "
             "each node before the nodes it was computed from",
-            "grads_deep": "every node of the chain must be visited: check the order's length",
+            "grads_deep": "the chain x * c * c * ... * c has d out / d x = c ** (number of "
+            "factors); if the small graphs pass but this fails, a long chain loses nodes "
+            "(check that the order holds all of them) or a node is visited twice",
         },
     ),
     Part(

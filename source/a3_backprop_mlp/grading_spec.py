@@ -101,6 +101,7 @@ def _activation_part(
     public: list[Case],
     hidden: list[Case],
     hints: dict[str, str] | None = None,
+    facts: tuple[str, ...] = (),
 ) -> Part:
     functions = tuple(f"{n}_{step}" for n in names for step in ("forward", "backward"))
     return Part(
@@ -112,6 +113,7 @@ def _activation_part(
         ACTIVATION_CHECKS,
         public_cases=lambda: public,
         hidden_cases=lambda: hidden,
+        options={"hint_facts": list(facts)},
         hints=hints or {},
     )
 
@@ -144,8 +146,10 @@ def _sigmoid_tanh() -> Part:
         6,
         public,
         hidden,
+        facts=("exp",),
         hints={
-            "out": "NaN or infinity for inputs of large size means an exponential overflowed: "
+            "out:nonfinite": "NaN or infinity for inputs of large size means an exponential "
+            "overflowed: "
             "for the sigmoid exponentiate only -|x| (1 / (1 + e) for x >= 0, e / (1 + e) for "
             "x < 0); for tanh call np.tanh"
         },
@@ -255,6 +259,7 @@ def _smooth() -> Part:
         6,
         public,
         hidden,
+        facts=("exp",),
         hints={
             "out": "exponentiate only non-positive numbers: np.expm1(np.minimum(x, 0)) for ELU, "
             "exp(-|x|) for the sigmoid inside SiLU; GELU is x * normal_cdf(x), exactly"
@@ -282,6 +287,7 @@ def _softmax() -> Part:
         6,
         public,
         hidden,
+        facts=("exp", "softmax"),
         hints={
             "dx": "the backward pass of softmax is p * (dout - sum(dout * p)) along the class "
             "axis: every output depends on every input through the normaliser"
@@ -547,6 +553,7 @@ def _loss_part(
     public: list[Case],
     hidden: list[Case],
     hints: dict[str, str] | None = None,
+    facts: tuple[str, ...] = (),
 ) -> Part:
     return Part(
         f"test_{name}",
@@ -557,7 +564,7 @@ def _loss_part(
         _loss_checks(grad),
         public_cases=lambda: public,
         hidden_cases=lambda: hidden,
-        options={"outputs": ["loss", grad], "wrt": wrt},
+        options={"outputs": ["loss", grad], "wrt": wrt, "hint_facts": list(facts)},
         hints=hints or {},
     )
 
@@ -590,6 +597,7 @@ def _mse() -> Part:
             "loss": "mse_loss is the mean over ALL entries (pred.size of them), with no 1/2",
             "dpred": "the gradient of mean((pred - target)**2) is 2 * (pred - target) / pred.size",
         },
+        facts=("square", "mean_entries"),
     )
 
 
@@ -612,7 +620,7 @@ def _bce_case(name: str, seed: int, shape: tuple[int, ...], note: str, *, kind: 
 
 
 BCE_HINT = (
-    "if the loss is infinite or NaN for logits of large size: sigmoid(z) rounds to exactly 0 or "
+    "an infinite or NaN loss for logits of large size: sigmoid(z) rounds to exactly 0 or "
     "1 there and log(0) = -inf. Compute the loss from the logits, "
     "max(z, 0) - z * t + log1p(exp(-|z|)), never from the probabilities"
 )
@@ -637,7 +645,8 @@ def _bce() -> Part:
             _bce_case("h_soft", 1394, (2, 6), "targets in [0, 1]", kind="soft"),
             _bce_case("h_f32", 1395, (4, 3), "float32", kind="f32"),
         ],
-        hints={"loss": BCE_HINT},
+        hints={"loss:nonfinite": BCE_HINT},
+        facts=("mean_entries", "exp"),
     )
 
 
@@ -677,6 +686,7 @@ def _softmax_ce() -> Part:
             "loss": "use log-sum-exp with the row maximum subtracted: "
             "log(sum(exp(s))) = m + log(sum(exp(s - m)))",
         },
+        facts=("mean_samples", "exp", "softmax"),
     )
 
 
@@ -734,6 +744,7 @@ def _hinge() -> Part:
                 ("loss", "dscores"),
             ),
         ],
+        facts=("mean_samples",),
     )
 
 
