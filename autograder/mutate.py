@@ -273,8 +273,10 @@ def _same(a: Record, b: Record) -> bool:
         if key not in a or key not in b:
             return False
         x, y = a[key], b[key]
-        if key.startswith("__dtype_") and np.ndim(a.get(key[len("__dtype_") :], 0)) == 0:
-            continue  # a float returned as a Python float or a NumPy scalar is the same answer
+        if key.startswith("__dtype_") and (
+            np.ndim(a.get(key[len("__dtype_") :], 0)) == 0 or {x, y} & PYTHON_CONTAINERS
+        ):
+            continue  # a float as a Python float or a NumPy scalar, a list as an array: the same
         if isinstance(x, str) or isinstance(y, str):
             if x != y:
                 return False

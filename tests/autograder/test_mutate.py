@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 import numpy as np
+import pytest
 
 from autograder.mutants import mutants_of, targets_in_cell
 from autograder.mutate import (
@@ -104,3 +105,22 @@ def test_same_compares_values_dtypes_and_mutation() -> None:
     # a scalar returned as a Python float or a NumPy float64 is the same answer
     s = {"loss": 1.5, "__dtype_loss": "float"}
     assert _same(s, {"loss": np.float64(1.5), "__dtype_loss": "float64"})
+    # a history returned as a list or as a float64 array is the same answer
+    h = {"history": np.array([3.0, 2.0]), "__dtype_history": "list"}
+    assert _same(h, {"history": np.array([3.0, 2.0]), "__dtype_history": "float64"})
+    assert not _same(h, {"history": np.array([3.0, 2.5]), "__dtype_history": "float64"})
+
+
+def test_cli_grades_a_seeded_sample_and_applies_the_floor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograder.cli import main
+
+    args = ["mutate", "a1", "--max-mutants", "12", "--quiet", "--no-diffs"]
+    assert main([*args, "--floor", "0"]) == 0
+    first = capsys.readouterr().out
+    assert "mutants generated, 12 graded" in first
+    # the same seed grades the same sample; an impossible floor fails the command
+    assert main([*args, "--floor", "1.01"]) == 1
+    second = capsys.readouterr().out
+    assert first.splitlines()[:-1] == second.splitlines()[:-2]
