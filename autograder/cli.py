@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from autograder.course import CourseError, assignment_names, resolve_assignment
@@ -153,6 +154,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.out), jobs=args.jobs)
 
 
+def cmd_mutate(args: argparse.Namespace) -> int:
+    """Grade one-bug mutants of the model answers; fail below ``--floor``."""
+    from tqdm import tqdm
+
+    from autograder.course import load_spec
+    from autograder.mutate import report_text, run_mutation
+
+    status = 0
+    for name in _assignments(args.assignment):
+        start = time.perf_counter()
+        bar = tqdm(desc=name, unit="mutant", disable=args.quiet, file=sys.stderr)
+        report = run_mutation(
+            name,
+            max_mutants=args.max_mutants,
+            seed=args.seed,
+            progress=bar.update,
+            on_total=partial(setattr, bar, "total"),
+        )
+        bar.close()
+        print(report_text(report, load_spec(name), show_diffs=not args.no_diffs))
+        print(f"{name}: graded in {time.perf_counter() - start:.1f} s")
+        if report.rate < args.floor or report.baseline_problems:
+            print(
+                f"{name}: kill rate {100 * report.rate:.1f}% below {100 * args.floor:.0f}%"
+                if report.rate < args.floor
+                else f"{name}: the model answer loses points"
+            )
+            status = 1
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser."""
     p = argparse.ArgumentParser(
@@ -210,6 +242,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("assignment", nargs="?", help="one assignment (default: all)")
     n.add_argument("--folder", default="course", help="course folder (default: course/)")
     n.set_defaults(func=cmd_nbgrader_course)
+    m = sub.add_parser("mutate", help="kill rate of the spec on one-bug mutants of the answers")
+    m.add_argument("assignment", nargs="?")
+    m.add_argument("--max-mutants", type=int, default=None, help="grade a seeded sample")
+    m.add_argument("--seed", type=int, default=0, help="seed of the sample and derived inputs")
+    m.add_argument("--floor", type=float, default=0.95, help="fail below this kill rate")
+    m.add_argument("--no-diffs", action="store_true", help="rates only, no diffs")
+    m.add_argument("--quiet", action="store_true", help="no progress bar")
+    m.set_defaults(func=cmd_mutate)
     d = sub.add_parser("demo", help="build, grade the demo submissions, print the gradebook")
     d.add_argument("--out", default="build/demo", help="output folder (default build/demo)")
     d.add_argument("--jobs", type=int, default=None)

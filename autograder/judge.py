@@ -128,6 +128,25 @@ def compare_match(
     return text + (f"\n    hint: {hint}" if hint else "")
 
 
+def dtype_mismatch(label: str, expected: Any, got: Any) -> str | None:
+    """A message when an array's dtype breaks the reference's: float32 kept, integers kept.
+
+    The reference returns float32 only where the contract keeps the input's dtype, and integers
+    only for labels and counts, so these are the two dtypes a student's array must reproduce.
+    """
+    e, g = np.asarray(expected), np.asarray(got)
+    if e.ndim == 0 or not isinstance(got, np.ndarray):
+        return None
+    if e.dtype == np.float32 and g.dtype != np.float32:
+        return (
+            f"{label}: dtype {g.dtype}, expected float32 (the input's dtype must be kept: no "
+            "float64 constants, casts or np.zeros without dtype=)"
+        )
+    if e.dtype.kind in "iu" and g.dtype.kind not in "iu":
+        return f"{label}: dtype {g.dtype}, expected integers (labels or counts)"
+    return None
+
+
 def _check_case(
     check: Check,
     student: Record,
@@ -146,16 +165,26 @@ def _check_case(
             raise KeyError(
                 f"reference record lacks {check.output!r}: the spec or the casefile is stale"
             )
+        wrong_dtype = dtype_mismatch(label, reference[check.output], got)
+        if wrong_dtype:
+            return 0.0, wrong_dtype
         if check.kind == "equal":
             e, g = np.asarray(reference[check.output]), np.asarray(got)
             if e.shape == g.shape and np.array_equal(e, g):
                 return 1.0, None
             shown = "" if hidden else f" (expected {e.tolist()}, got {g.tolist()})"
-            if e.shape == g.shape and e.size > 1:
+            if e.shape != g.shape:
+                shown = f": shape {g.shape}, expected {e.shape}" + shown
+            elif e.size > 1:
                 shown = f": {int((e != g).sum())} of {e.size} differ" + shown
             return 0.0, f"{label}: not equal{shown}"
         msg = compare_match(
-            label, reference[check.output], got, check, hidden=hidden, context=context
+            label,
+            reference[check.output],
+            got,
+            check,
+            hidden=hidden,
+            context={**context, "output": check.output},
         )
         return (1.0, None) if msg is None else (0.0, msg)
     if check.kind == "selfgrad":
@@ -164,7 +193,9 @@ def _check_case(
             return 0.0, f"{label}: no finite differences were recorded"
         loss = np.asarray(student.get("loss", 1.0), dtype=np.float64)
         f_value = float(loss) if loss.ndim == 0 else 1.0
-        result = compare_gradients(label, got, student[check.against], f_value, context)
+        result = compare_gradients(
+            label, got, student[check.against], f_value, {**context, "output": check.output}
+        )
         if result.ok:
             return 1.0, None
         result.name = f"{label} vs finite differences of your own loss"
@@ -189,18 +220,32 @@ def _check_case(
 
 
 def case_context(case: Case) -> dict[str, Any]:
-    """Facts about a case's inputs that sharpen hints: batch size ``N``, ``reg``, ``W``."""
+    """Facts about a case's inputs that sharpen hints: batch size ``N``, entries per sample
+    ``K`` (of a 2-D prediction or score array), ``reg``, ``W``."""
     ctx: dict[str, Any] = {}
-    for key in ("X", "x", "scores", "y_pred", "y_true", "y"):
+    for key in ("X", "x", "scores", "pred", "logits", "y_pred", "y_true", "y"):
         value = case.args.get(key)
         if isinstance(value, np.ndarray) and value.ndim >= 1:
             ctx["N"] = int(value.shape[0])
+            break
+    for key in ("scores", "pred", "logits"):
+        value = case.args.get(key)
+        if isinstance(value, np.ndarray) and value.ndim == 2:
+            ctx["K"] = int(value.shape[1])
             break
     if "reg" in case.args:
         ctx["reg"] = float(case.args["reg"])
     if isinstance(case.args.get("W"), np.ndarray):
         ctx["W"] = case.args["W"]
     return ctx
+
+
+def _nonfinite(value: Any) -> bool:
+    """Whether a recorded output holds NaN or infinity (False for non-numbers)."""
+    try:
+        return not bool(np.isfinite(np.asarray(value, dtype=np.float64)).all())
+    except (TypeError, ValueError):
+        return False
 
 
 def judge_case(
@@ -226,7 +271,8 @@ def judge_case(
         result.messages.append(f"raised {text}" if raised else text)
         return result
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
-    context = {**case_context(case), "hidden": hidden}
+    facts = tuple(part.options.get("hint_facts", ()))
+    context = {**case_context(case), "hidden": hidden, "facts": facts}
     credits = []
     diagnostics = []
     gates = set(part.options.get("gate", ()))
@@ -247,8 +293,26 @@ def judge_case(
         credit = credit if np.isfinite(credit) else 0.0
         credits.append(credit)
         if msg:
-            extra = part.hints.get(check.output)
-            result.messages.append(msg + (f"\n    note: {extra}" if extra else ""))
+            notes = [part.hints.get(check.output)]
+            if _nonfinite(student.get(check.output)):
+                notes.append(part.hints.get(f"{check.output}:nonfinite"))
+            result.messages.append(msg + "".join(f"\n    note: {n}" for n in notes if n))
+    scrub_args = case.args if hidden else None
+    if part.options.get("no_overflow") and "overflow" in str(student.get("__warnings__", "")):
+        # the part requires overflow-free code: a warning costs one check's credit
+        credits.append(0.0)
+        result.messages.append(
+            "no overflow: NumPy or math warned of an overflow; never exponentiate a large "
+            "positive number (for the sigmoid of x < 0 use exp(x) / (1 + exp(x)))"
+        )
+    if "__mutated__" in student:
+        # the notebooks say a function must not modify its inputs: that costs one check's credit
+        credits.append(0.0)
+        names = redact(str(student["__mutated__"])[:200], scrub_args)
+        result.messages.append(
+            f"inputs unchanged: your function modified its input(s) {names} "
+            "in place; the caller's arrays must be left unchanged (work on a copy)"
+        )
     # a case with nothing scored is a spec error, never a free pass
     result.score = float(np.mean(credits)) if credits else 0.0
     if gate_failed:
@@ -263,13 +327,6 @@ def judge_case(
     if result.messages:
         result.messages += diagnostics
     result.status = "ok" if result.score >= 1.0 else "failed"
-    scrub_args = case.args if hidden else None
-    if "__mutated__" in student:
-        names = redact(str(student["__mutated__"])[:200], scrub_args)
-        result.messages.append(
-            f"note: your function modified its input(s) {names} in place; "
-            "the caller's arrays must be left unchanged (work on a copy)"
-        )
     if "__warnings__" in student:
         warned = redact(str(student["__warnings__"])[:500], scrub_args)
         result.messages.append(f"note: warnings were raised: {warned}")

@@ -105,11 +105,16 @@ class Part:
         Zero-argument functions returning the list of cases (so hidden inputs are only ever
         generated where the spec module is present).
     options : dict
-        Probe options shared by every case (e.g. ``{"wrt": "W"}``). The judge reads one:
-        ``gate``, a list of check keys; a case where any of them fails scores 0 (side
+        Probe options shared by every case (e.g. ``{"wrt": "W"}``); also ``hint_facts``, what
+        the part computes, so that a hint names only causes that can happen here
+        (``"square"``, ``"mean_entries"``, ``"mean_samples"``, ``"exp"``, ``"softmax"``; see
+        :func:`autograder.hints.diagnose`), ``no_overflow`` (an overflow warning costs a check's
+        credit), ``passes`` (parameters the probe itself passes, for the coverage check) and
+        ``gate``, a list of check keys: a case where any of them fails scores 0 (side
         conditions such as "W0 left unchanged" earn nothing without the core result).
     hints : dict
-        Extra hints keyed by check output, shown when that check fails.
+        Extra hints keyed by check output, shown when that check fails; a key
+        ``"<output>:nonfinite"`` is shown only when that output holds NaN or infinity.
     """
 
     id: str

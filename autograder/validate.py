@@ -1,4 +1,7 @@
-"""``autograder validate``: the source passes every test; the untouched release passes none."""
+"""``autograder validate``: the source passes every test; the untouched release passes none;
+the spec covers every parameter, dtype and no-modification promise and every kink
+(:mod:`autograder.coverage`).
+"""
 
 from __future__ import annotations
 
@@ -32,8 +35,11 @@ def validate(assignment: str, *, timeout: int = 120) -> ValidationReport:
     """Run the instructor notebook (with hidden tests) and the release; compare with the spec."""
     import time
 
+    from autograder.coverage import coverage_problems
+
     spec = load_spec(assignment)
     report = ValidationReport(assignment)
+    report.problems += [f"coverage: {p}" for p in coverage_problems(assignment)]
     casefile = release_dir(assignment) / f"{assignment}.cases.npz"
     if not casefile.is_file():
         report.problems.append(f"{casefile} is missing: run `autograder build {assignment}` first")

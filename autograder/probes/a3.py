@@ -246,19 +246,25 @@ def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
 
     Case args: ``layer_sizes`` (int array), ``activation``, ``loss``, ``reg``, ``seed`` (for the
     constructor's ``rng``), ``X``, ``y`` and the parameters ``W1``, ``b1``, ... Records
-    ``params_ok`` (the constructor made ``params`` with the right keys and shapes), ``scores``
+    ``params_ok`` (the constructor made ``params`` with the right keys and shapes), the initial
+    parameters as made by ``__init__`` (``init_W1``, ``init_b1``, ...; with ``weight_scale`` when
+    the case has one), ``scores``
     (``forward(X)``), ``loss``, ``dW1``, ``db1``, ... and, per parameter tensor, the student's
     gradient projected on 3 random unit directions (``proj_W1``) and the centred differences of
     the student's own loss along them (``numdir_W1``).
     """
     cls = student_function(namespace, "MLP")
     sizes = [int(s) for s in np.asarray(args["layer_sizes"]).reshape(-1)]
+    options: dict[str, Any] = {}
+    if "weight_scale" in args:
+        options["weight_scale"] = float(args["weight_scale"])
     model = cls(
         sizes,
         activation=str(args["activation"]),
         rng=np.random.default_rng(int(args["seed"])),
         reg=float(args["reg"]),
         loss=str(args["loss"]),
+        **options,
     )
     params = getattr(model, "params", None)
     if not isinstance(params, dict):
@@ -276,6 +282,8 @@ def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
         and all(np.shape(params[k]) == shapes[k] for k in keys)
     }
     for key in keys:
+        if key in params:
+            rec[f"init_{key}"] = to_plain(params[key], f"the initial params[{key!r}]")
         params[key] = np.array(args[key], dtype=np.float64, copy=True)
     X, y = args["X"], args["y"]
     rec["scores"] = to_plain(model.forward(X.copy()), "the scores returned by MLP.forward")

@@ -33,18 +33,32 @@ def _linear_case(
     scale: float = 1.0,
     hinge: bool = False,
     dtype: type = np.float64,
+    delta: float | None = None,
 ) -> dict[str, object]:
-    """Random (W, X, y, reg), resampled until every hinge margin is >= 1e-3 from zero."""
+    """Random (W, X, y, reg[, delta]), resampled until every hinge margin is >= 1e-3 from 0."""
     rng = _rng(seed)
     while True:
         W = (rng.standard_normal((D, C)) * 0.5 * scale).astype(dtype)
         X = (rng.standard_normal((N, D)) * scale).astype(dtype)
         y = rng.integers(0, C, size=N)
         scores = X.astype(np.float64) @ W.astype(np.float64)
-        margins = scores - scores[np.arange(N), y][:, None] + 1.0
+        margins = scores - scores[np.arange(N), y][:, None] + (1.0 if delta is None else delta)
         margins[np.arange(N), y] = 1.0
         if not hinge or np.abs(margins).min() >= 1e-3:
-            return {"W": W, "X": X, "y": y, "reg": reg}
+            args: dict[str, object] = {"W": W, "X": X, "y": y, "reg": reg}
+            if delta is not None:
+                args["delta"] = delta
+            return args
+
+
+def _hinge_kink() -> dict[str, object]:
+    """Scores (W = I, X = scores) with margins of exactly 0, where the gradient is taken as 0.
+
+    Row 0: class 1 scores 1 below the correct class, so its margin is 2 - 3 + 1 = 0 exactly;
+    row 1: with delta = 0.5, class 0 scores 0.5 below the correct class 2 (margin 0).
+    """
+    X = np.array([[3.0, 2.0, -1.0], [1.0, 2.5, 1.5]])
+    return {"W": np.eye(3), "X": X, "y": np.array([0, 2]), "reg": 0.0, "delta": 0.5}
 
 
 def _lecture_example() -> dict[str, object]:
@@ -69,6 +83,13 @@ def _loss_part(name: str, points: float, title: str, *, hinge: bool) -> Part:
             cases.insert(
                 0, Case("lecture", _lecture_example(), "cat/car/frog scores of the lecture")
             )
+            cases.append(
+                Case(
+                    "delta_2",
+                    _linear_case(13, 6, 5, 4, 0.1, hinge=True, delta=2.0),
+                    "margin delta = 2.0 (not the default 1.0)",
+                )
+            )
         else:
             cases.append(
                 Case("large", _linear_case(15, 5, 4, 3, 0.0, scale=30.0), "scores up to about 2000")
@@ -91,6 +112,20 @@ def _loss_part(name: str, points: float, title: str, *, hinge: bool) -> Part:
             cases.append(
                 Case("h5", _linear_case(105, 5, 4, 3, 0.0, scale=30.0), "very large scores")
             )
+        else:
+            cases += [
+                Case(
+                    "h_delta",
+                    _linear_case(106, 7, 4, 5, 0.2, hinge=True, delta=0.25),
+                    "margin delta = 0.25",
+                ),
+                Case(
+                    "h_kink",
+                    _hinge_kink(),
+                    "margins of exactly 0 (gradient 0 there), delta = 0.5",
+                    checks=F32_LOSS_CHECKS,  # finite differences straddle the kink
+                ),
+            ]
         return cases
 
     return Part(
@@ -102,7 +137,11 @@ def _loss_part(name: str, points: float, title: str, *, hinge: bool) -> Part:
         checks=LOSS_CHECKS,
         public_cases=public,
         hidden_cases=hidden,
-        options={"outputs": ["loss", "dW"], "wrt": "W"},
+        options={
+            "outputs": ["loss", "dW"],
+            "wrt": "W",
+            "hint_facts": [] if hinge else ["exp", "softmax"],
+        },
     )
 
 
@@ -112,10 +151,15 @@ def _bias_cases(seeds: list[int]) -> list[Case]:
         rng = _rng(s)
         n, d = int(rng.integers(1, 7)), int(rng.integers(1, 5))
         out.append(Case(f"n{n}_d{d}", {"X": rng.standard_normal((n, d))}, f"X of shape ({n}, {d})"))
+    X32 = _rng(seeds[0] + 50).standard_normal((3, 2)).astype(np.float32)
+    name = "h_float32" if seeds[0] > 100 else "float32"
+    out.append(Case(name, {"X": X32}, "float32 X: the result keeps its dtype"))
     return out
 
 
-def _perceptron_case(name: str, gate: str | None, seed: int, epochs: int, lr: float) -> Case:
+def _perceptron_case(
+    name: str, gate: str | None, seed: int, epochs: int, lr: float, dtype: type = np.float64
+) -> Case:
     rng = _rng(seed)
     if gate is not None:
         X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -128,10 +172,22 @@ def _perceptron_case(name: str, gate: str | None, seed: int, epochs: int, lr: fl
         keep = np.abs(s) > 0.3
         X, y = X[keep], np.where(s[keep] > 0, 1, -1)
     X_test = rng.uniform(-1.5, 2.5, size=(15, 2))
+    if gate is not None:
+        # a grid of halves: with 0/1 inputs the learned weights are multiples of lr, so some
+        # grid points score exactly 0, where the prediction must be -1 (``> 0`` is +1)
+        grid = np.arange(-1.0, 2.01, 0.5)
+        X_test = np.array([[a, b] for a in grid for b in grid])
     return Case(
         name,
-        {"X": X, "y": y.astype(np.int64), "epochs": epochs, "lr": lr, "X_test": X_test},
-        gate.upper() + " gate" if gate else "random separable points",
+        {
+            "X": X.astype(dtype),
+            "y": y.astype(np.int64),
+            "epochs": epochs,
+            "lr": lr,
+            "X_test": X_test.astype(dtype),
+        },
+        (gate.upper() + " gate" if gate else "random separable points")
+        + (", float32: w keeps the dtype" if dtype == np.float32 else ""),
     )
 
 
@@ -162,23 +218,31 @@ def _penalty_cases(hidden: bool) -> list[Case]:
     for k, (shape, reg) in enumerate(zip(shapes, regs, strict=True)):
         W = rng.standard_normal(shape)
         W[np.abs(W) < 1e-3] = 0.5
+        if k == 1:
+            W.flat[::3] = 0.0  # exact zeros: the L1 kink, where the gradient is 0
         cases.append(
             Case(
                 f"{'h' if hidden else 'w'}{k + 1}",
                 {"W": W, "reg": reg},
-                f"W of shape {shape}, reg={reg}",
+                f"W of shape {shape}, reg={reg}" + (", some entries exactly 0" if k == 1 else ""),
             )
         )
+    W32 = rng.standard_normal((3, 3)).astype(np.float32)
+    W32[1, 1] = 0.0
+    name = "h_f32" if hidden else "float32"
+    cases.append(Case(name, {"W": W32, "reg": 0.25}, "float32 W: the gradient keeps its dtype"))
     return cases
 
 
-def _sgd_case(name: str, seed: int, N: int, batch: int, iters: int, note: str) -> Case:
+def _sgd_case(
+    name: str, seed: int, N: int, batch: int, iters: int, note: str, dtype: type = np.float64
+) -> Case:
     rng = _rng(seed)
     D, C = 3, 2
     feats = rng.standard_normal((N, D))
-    X = np.hstack([feats, np.arange(N, dtype=np.float64)[:, None]])
-    W0 = rng.standard_normal((D + 1, C)) * 0.1
-    targets = feats @ rng.standard_normal((D, C))
+    X = np.hstack([feats, np.arange(N, dtype=np.float64)[:, None]]).astype(dtype)
+    W0 = (rng.standard_normal((D + 1, C)) * 0.1).astype(dtype)
+    targets = (feats @ rng.standard_normal((D, C))).astype(dtype)
     checks = (
         ("W", "history", "num_calls", "w0_unchanged")
         if batch == N
@@ -267,6 +331,7 @@ PARTS = (
             _perceptron_case("h_or", "or", 7, 7, 0.3),
             _perceptron_case("h_sep", None, 203, 3, 1.0),
             _perceptron_case("h_sep2", None, 204, 1, 0.1),
+            _perceptron_case("h_f32", None, 205, 4, 0.5, dtype=np.float32),
         ],
     ),
     _loss_part("svm_loss_naive", 12, "Multiclass SVM loss, with loops", hinge=True),
@@ -280,7 +345,7 @@ PARTS = (
         (Check("match", "probs", rtol=1e-6, atol=1e-12, label="softmax(scores)"),),
         public_cases=lambda: _softmax_cases(False),
         hidden_cases=lambda: _softmax_cases(True),
-        options={"outputs": ["probs"]},
+        options={"outputs": ["probs"], "hint_facts": ["exp", "softmax"]},
     ),
     _loss_part("softmax_loss_naive", 10, "Softmax cross-entropy, with loops", hinge=False),
     _loss_part("softmax_loss_vectorized", 10, "Softmax cross-entropy, vectorized", hinge=False),
@@ -304,7 +369,7 @@ PARTS = (
         (Check("match", "value"), Check("match", "grad")),
         public_cases=lambda: _penalty_cases(False),
         hidden_cases=lambda: _penalty_cases(True),
-        options={"outputs": ["value", "grad"]},
+        options={"outputs": ["value", "grad"], "hint_facts": ["square"]},
     ),
     Part(
         "test_sgd",
@@ -339,6 +404,9 @@ PARTS = (
             _sgd_case("h_full", 161, 7, 7, 40, "batch_size = N, other data"),
             _sgd_case("h_mini", 162, 50, 5, 300, "batch_size = 5"),
             _sgd_case("h_one", 163, 30, 1, 400, "batch_size = 1"),
+            _sgd_case(
+                "h_f32", 164, 6, 6, 20, "float32 W0 and data: W keeps the dtype", np.float32
+            ),
         ],
         # an sgd that never updates, or updates wrongly, earns nothing for calling loss_fn the
         # right number of times or leaving W0 alone

@@ -219,6 +219,16 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
             ),
             _program_case("relu", lambda x: [x[0].relu(), x[1].relu()], [a, b], "relu(a), relu(b)"),
             _program_case(
+                "relu_at_zero", lambda x: [x[0].relu(), x[1].relu()], [0.0, 2.0],
+                "relu(0) and relu(2): at exactly 0 the derivative is 0",
+            ),
+            _program_case(
+                "sigmoid_extreme",
+                lambda x: [x[0].sigmoid(), x[1].sigmoid(), x[2].sigmoid()],
+                [-750.0, 750.0, 0.5],
+                "sigmoid(-750), sigmoid(750), sigmoid(0.5): no overflow",
+            ),
+            _program_case(
                 "sub_div",
                 lambda x: [x[0] - x[1], 4.0 - x[1], -x[0], x[0] / x[1], 3.0 / x[0]],
                 [a, b],
@@ -252,6 +262,13 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
         ),
         _program_case("h_relu", lambda x: [x[0].relu(), x[1].relu(), x[2].relu()], [a, b, c],
                       "relu"),
+        _program_case(
+            "h_sigmoid_extreme",
+            lambda x: [x[0].sigmoid(), x[1].sigmoid(), x[2].sigmoid(), x[2].relu()],
+            [-800.0, 800.0, 0.0],
+            "sigmoid of -800, 800 and 0: no overflow (never exp of a large positive number); "
+            "relu at exactly 0 (derivative 0)",
+        ),
         _program_case(
             "h_sub_div",
             lambda x: [x[2] - x[0], x[0] - 0.5, 1.0 - x[1], x[2] / x[0], -x[1], 2.0 / x[2]],
@@ -549,11 +566,20 @@ def _jacobian_cases(hidden: bool) -> list[Case]:
                 "shared", _shared_rows, [0.4, 1.1, -0.8],
                 "f: R^3 -> R^3 with log, every output uses u = x0 - x1",
             ),
+            Case(
+                "float32",
+                {**_program_case("f32", _tall, [0.5, -0.25], "").args,
+                 "x": np.array([0.5, -0.25], dtype=np.float32)},
+                "float32 x: J has the dtype of x",
+            ),
         ]
     out = []
     for k, (n, m, kind) in enumerate([(6, 1, "square"), (1, 5, "tanh"), (4, 4, "exp")]):
         f, x = _random_vector_function(150 + k, n, m, kind)
         out.append(_program_case(f"h_{n}_{m}", f, x, f"f: R^{n} -> R^{m}, with {kind}"))
+    f, x = _random_vector_function(160, 3, 2, "square")
+    case = _program_case("h_float32", f, x, "float32 x: J has the dtype of x")
+    out.append(Case(case.name, {**case.args, "x": case.args["x"].astype(np.float32)}, case.note))
     return out
 
 
@@ -656,6 +682,7 @@ PARTS = (
         ),
         public_cases=lambda: _value_ops_cases(False),
         hidden_cases=lambda: _value_ops_cases(True),
+        options={"no_overflow": True},
         hints={
             "local": "entry [k, i] is the derivative of the case's k-th expression with respect "
             "to its input i (a, b, ...), read from local_grads: local_grads[j] is the "
@@ -690,7 +717,9 @@ PARTS = (
             "and may pass its gradient on only once, after EVERY node that uses it has added "
             "its contribution: the order must hold each node exactly once (a visited set), "
             "each node before the nodes it was computed from",
-            "grads_deep": "every node of the chain must be visited: check the order's length",
+            "grads_deep": "the chain x * c * c * ... * c has d out / d x = c ** (number of "
+            "factors); if the small graphs pass but this fails, a long chain loses nodes "
+            "(check that the order holds all of them) or a node is visited twice",
         },
     ),
     Part(

@@ -102,6 +102,7 @@ def _activation_part(
     public: list[Case],
     hidden: list[Case],
     hints: dict[str, str] | None = None,
+    facts: tuple[str, ...] = (),
 ) -> Part:
     functions = tuple(f"{n}_{step}" for n in names for step in ("forward", "backward"))
     return Part(
@@ -113,6 +114,7 @@ def _activation_part(
         ACTIVATION_CHECKS,
         public_cases=lambda: public,
         hidden_cases=lambda: hidden,
+        options={"hint_facts": list(facts)},
         hints=hints or {},
     )
 
@@ -134,6 +136,9 @@ def _sigmoid_tanh() -> Part:
         _act_case("h_tanh_large", "tanh", 1304, (4, 4), "tanh, |x| up to 1000", kind="large"),
         _act_case("h_sigmoid_f32", "sigmoid", 1305, (3, 5), "sigmoid, float32", kind="f32"),
         _act_case("h_tanh_f32", "tanh", 1306, (6, 2), "tanh, float32", kind="f32"),
+        _act_case(
+            "h_sigmoid_zero", "sigmoid", 1307, (3, 3), "sigmoid, exact zeros in x", kind="zeros"
+        ),
     ]
     return _activation_part(
         "test_sigmoid_tanh",
@@ -142,8 +147,10 @@ def _sigmoid_tanh() -> Part:
         6,
         public,
         hidden,
+        facts=("exp",),
         hints={
-            "out": "NaN or infinity for inputs of large size means an exponential overflowed: "
+            "out:nonfinite": "NaN or infinity for inputs of large size means an exponential "
+            "overflowed: "
             "for the sigmoid exponentiate only -|x| (1 / (1 + e) for x >= 0, e / (1 + e) for "
             "x < 0); for tanh call np.tanh"
         },
@@ -228,6 +235,15 @@ def _smooth() -> Part:
     ]
     hidden = [
         _act_case("h_elu_alpha", "elu", 1321, (4, 3), "ELU, alpha = 0.5", alpha=0.5),
+        _act_case(
+            "h_elu_zero",
+            "elu",
+            1320,
+            (3, 4),
+            "exact zeros in x, alpha = 0.5: the slope at 0 is 1 (x > 0 branch only for x > 0)",
+            kind="zeros",
+            alpha=0.5,
+        ),
         _act_case("h_gelu_3d", "gelu", 1322, (2, 3, 3), "GELU, a 3-D input", scale=3.0),
         _act_case("h_silu_1d", "silu", 1323, (9,), "SiLU, a 1-D input", scale=3.0),
         _act_case("h_gelu_large", "gelu", 1324, (4, 3), "GELU, |x| up to 1000", kind="large"),
@@ -244,6 +260,7 @@ def _smooth() -> Part:
         6,
         public,
         hidden,
+        facts=("exp",),
         hints={
             "out": "exponentiate only non-positive numbers: np.expm1(np.minimum(x, 0)) for ELU, "
             "exp(-|x|) for the sigmoid inside SiLU; GELU is x * normal_cdf(x), exactly"
@@ -271,6 +288,7 @@ def _softmax() -> Part:
         6,
         public,
         hidden,
+        facts=("exp", "softmax"),
         hints={
             "dx": "the backward pass of softmax is p * (dout - sum(dout * p)) along the class "
             "axis: every output depends on every input through the normaliser"
@@ -414,6 +432,7 @@ def _affine_jacobians() -> Part:
             _affine_jacobian_case("h_a", 1351, 5, 4),
             _affine_jacobian_case("h_b", 1352, 2, 6),
             _affine_jacobian_case("h_c", 1353, 1, 3),
+            _f32(_affine_jacobian_case("h_f32", 1354, 3, 2), ("J_x", "J_w")),
         ],
         options={"kind": "affine"},
         hints={
@@ -423,6 +442,15 @@ def _affine_jacobians() -> Part:
             "dy_i/dw[k, l] = x_k when l == i and 0 otherwise",
         },
     )
+
+
+def _f32(case: Case, checks: tuple[str, ...]) -> Case:
+    """The case with its float arrays in float32: the Jacobian must keep that dtype."""
+    args = {
+        k: v.astype(np.float32) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+        for k, v in case.args.items()
+    }
+    return Case(case.name, args, case.note + ", float32: J keeps the dtype", checks)
 
 
 def _elementwise_case(name: str, seed: int, activation: str, D: int) -> Case:
@@ -458,6 +486,7 @@ def _elementwise_jacobian() -> Part:
             _elementwise_case("h_leaky", 1362, "leaky_relu", 5),
             _elementwise_case("h_elu", 1363, "elu", 6),
             _elementwise_case("h_silu", 1364, "silu", 3),
+            _f32(_elementwise_case("h_f32", 1365, "tanh", 4), ("J",)),
         ],
         options={"kind": "elementwise"},
         hints={"J": "output i depends on input i only: J is diagonal, with f'(x_i) at [i, i]"},
@@ -498,6 +527,7 @@ def _softmax_jacobian() -> Part:
             _softmax_jacobian_case("h_four", 1371, 4, 1.0, "4 classes"),
             _softmax_jacobian_case("h_peaked", 1372, 8, 6.0, "8 classes, a confident p"),
             _softmax_jacobian_case("h_two", 1373, 2, 0.5, "2 classes"),
+            _f32(_softmax_jacobian_case("h_f32", 1374, 4, 1.0, "4 classes"), ("J",)),
         ],
         options={"kind": "softmax"},
         hints={"J": SOFTMAX_JACOBIAN_HINT, "vjp": SOFTMAX_JACOBIAN_HINT},
@@ -524,6 +554,7 @@ def _loss_part(
     public: list[Case],
     hidden: list[Case],
     hints: dict[str, str] | None = None,
+    facts: tuple[str, ...] = (),
 ) -> Part:
     return Part(
         f"test_{name}",
@@ -534,7 +565,7 @@ def _loss_part(
         _loss_checks(grad),
         public_cases=lambda: public,
         hidden_cases=lambda: hidden,
-        options={"outputs": ["loss", grad], "wrt": wrt},
+        options={"outputs": ["loss", grad], "wrt": wrt, "hint_facts": list(facts)},
         hints=hints or {},
     )
 
@@ -567,6 +598,7 @@ def _mse() -> Part:
             "loss": "mse_loss is the mean over ALL entries (pred.size of them), with no 1/2",
             "dpred": "the gradient of mean((pred - target)**2) is 2 * (pred - target) / pred.size",
         },
+        facts=("square", "mean_entries"),
     )
 
 
@@ -582,11 +614,14 @@ def _bce_case(name: str, seed: int, shape: tuple[int, ...], note: str, *, kind: 
             targets = rng.uniform(0.0, 1.0, size=shape)
         else:
             targets = (rng.random(shape) < 0.5).astype(np.float64)
+    if kind == "f32":
+        args = {"logits": logits.astype(np.float32), "targets": targets.astype(np.float32)}
+        return Case(name, args, note, ("loss", "dlogits"))
     return Case(name, {"logits": logits, "targets": targets}, note)
 
 
 BCE_HINT = (
-    "if the loss is infinite or NaN for logits of large size: sigmoid(z) rounds to exactly 0 or "
+    "an infinite or NaN loss for logits of large size: sigmoid(z) rounds to exactly 0 or "
     "1 there and log(0) = -inf. Compute the loss from the logits, "
     "max(z, 0) - z * t + log1p(exp(-|z|)), never from the probabilities"
 )
@@ -609,8 +644,10 @@ def _bce() -> Part:
             _bce_case("h_binary", 1392, (9,), "binary: logits of shape (N,)", kind="hard"),
             _bce_case("h_large", 1393, (3, 3), "logits up to 900 in size", kind="large"),
             _bce_case("h_soft", 1394, (2, 6), "targets in [0, 1]", kind="soft"),
+            _bce_case("h_f32", 1395, (4, 3), "float32", kind="f32"),
         ],
-        hints={"loss": BCE_HINT},
+        hints={"loss:nonfinite": BCE_HINT},
+        facts=("mean_entries", "exp"),
     )
 
 
@@ -650,6 +687,7 @@ def _softmax_ce() -> Part:
             "loss": "use log-sum-exp with the row maximum subtracted: "
             "log(sum(exp(s))) = m + log(sum(exp(s - m)))",
         },
+        facts=("mean_samples", "exp", "softmax"),
     )
 
 
@@ -657,6 +695,24 @@ def _lecture_scores() -> dict[str, object]:
     """The lecture's cat/car/frog scores, one image per row."""
     scores = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
     return {"scores": scores, "y": np.array([0, 1, 2])}
+
+
+def _hinge_kink() -> dict[str, object]:
+    """Margins of exactly 0 (gradient 0 there): row 0 with delta = 1, row 1 with delta = 0.5."""
+    scores = np.array([[3.0, 2.0, -1.0], [1.0, 2.5, 1.5]])
+    return {"scores": scores, "y": np.array([0, 2]), "delta": 0.5}
+
+
+def _hinge_delta(seed: int, N: int, C: int, delta: float) -> dict[str, object]:
+    """Scores whose margins with this ``delta`` keep at least 1e-3 from 0."""
+    rng = _rng(seed)
+    while True:
+        scores = rng.standard_normal((N, C)) * 1.5
+        y = rng.integers(0, C, size=N)
+        margins = scores - scores[np.arange(N), y][:, None] + delta
+        margins[np.arange(N), y] = 1.0
+        if np.abs(margins).min() >= 1e-3:
+            return {"scores": scores, "y": y, "delta": delta}
 
 
 def _hinge() -> Part:
@@ -669,12 +725,27 @@ def _hinge() -> Part:
         [
             Case("lecture", _lecture_scores(), "cat/car/frog scores of the lecture"),
             Case("random", _labelled_scores(411, 6, 4, scale=1.5, hinge=True), "N = 6, C = 4"),
+            Case("delta", _hinge_delta(412, 5, 4, 2.0), "delta = 2.0 (not the default 1.0)"),
+            Case(
+                "kink",
+                _hinge_kink(),
+                "margins of exactly 0: their gradient is 0 (delta = 0.5)",
+                ("loss", "dscores"),
+            ),
         ],
         [
             Case("h_a", _labelled_scores(1411, 9, 5, scale=1.5, hinge=True), "N = 9, C = 5"),
             Case("h_b", _labelled_scores(1412, 3, 2, hinge=True), "two classes"),
             Case("h_c", _labelled_scores(1413, 12, 7, scale=0.5, hinge=True), "small scores"),
+            Case("h_delta", _hinge_delta(1414, 7, 3, 0.3), "delta = 0.3"),
+            Case(
+                "h_f32",
+                _labelled_scores(1415, 5, 4, hinge=True, f32=True),
+                "float32",
+                ("loss", "dscores"),
+            ),
         ],
+        facts=("mean_samples",),
     )
 
 
@@ -714,8 +785,15 @@ def _mlp_case(
     reg: float,
     N: int,
     note: str,
+    *,
+    init: bool = False,
+    weight_scale: float | None = None,
 ) -> Case:
-    """Random parameters (non-zero biases), inputs and targets away from kinks."""
+    """Random parameters (non-zero biases), inputs and targets away from kinks.
+
+    With ``init``, the initial parameters made by ``__init__`` are compared too (drawn layer by
+    layer with ``rng.standard_normal``, as the notebook says; ``weight_scale`` when given).
+    """
     rng = _rng(seed)
     L = len(sizes) - 1
     while True:
@@ -755,7 +833,10 @@ def _mlp_case(
         "y": y,
         **params,
     }
+    if weight_scale is not None:
+        args["weight_scale"] = weight_scale
     checks = (
+        *((f"init_{k}" for k in keys) if init else ()),
         "params_ok",
         "loss",
         "scores",
@@ -781,6 +862,16 @@ def _mlp() -> Part:
     ]
     checks += [
         Check(
+            "match",
+            f"init_{k}",
+            rtol=1e-9,
+            atol=1e-12,
+            label=f"initial params['{k}'] (std weight_scale, else He / Xavier; zero biases)",
+        )
+        for k in PARAM_KEYS
+    ]
+    checks += [
+        Check(
             "selfgrad",
             f"proj_{k}",
             against=f"numdir_{k}",
@@ -795,6 +886,7 @@ def _mlp() -> Part:
         15,
         "a3_mlp",
         tuple(checks),
+        options={"passes": {"rng": "np.random.default_rng(seed), seed from the case"}},
         public_cases=lambda: [
             _mlp_case(
                 "relu_softmax",
@@ -804,7 +896,8 @@ def _mlp() -> Part:
                 "softmax",
                 0.0,
                 6,
-                "5-7-3, ReLU, softmax cross-entropy",
+                "5-7-3, ReLU, softmax cross-entropy; He initialisation",
+                init=True,
             ),
             _mlp_case(
                 "tanh_deep_reg",
@@ -814,7 +907,8 @@ def _mlp() -> Part:
                 "softmax",
                 0.1,
                 5,
-                "4-6-5-3, tanh, softmax cross-entropy, reg = 0.1",
+                "4-6-5-3, tanh, softmax cross-entropy, reg = 0.1; Xavier initialisation",
+                init=True,
             ),
             _mlp_case(
                 "sigmoid_mse",
@@ -824,7 +918,9 @@ def _mlp() -> Part:
                 "mse",
                 0.05,
                 4,
-                "3-5-2, sigmoid, mean squared error, reg = 0.05",
+                "3-5-2, sigmoid, mean squared error, reg = 0.05; weight_scale = 0.3",
+                init=True,
+                weight_scale=0.3,
             ),
         ],
         hidden_cases=lambda: [
@@ -846,7 +942,9 @@ def _mlp() -> Part:
                 "hinge",
                 0.0,
                 6,
-                "four layers, leaky ReLU, hinge loss",
+                "four layers, leaky ReLU, hinge loss; weight_scale = 0.05",
+                init=True,
+                weight_scale=0.05,
             ),
             _mlp_case(
                 "h_gelu_bce",

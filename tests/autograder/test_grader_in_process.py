@@ -202,6 +202,8 @@ def l2_penalty_in_place(W: np.ndarray, reg: float):
     return value, W
 
 
+MUTATED = "inputs unchanged"
+
 # name: (function replaced, bug, words the report must contain,
 #        {public case or "*" for every case: keys of the checks it must fail}), predicted by
 #        hand from the bug.
@@ -249,7 +251,8 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         "sgd",
         sgd_in_place,
         "modified its input(s) W0 in place",
-        {"*": {"w0_unchanged"}},
+        # the W0 check fails, and modifying an input costs one more check's credit
+        {"*": {"w0_unchanged", MUTATED}},
     ),
     "accuracy as a count": (
         "accuracy",
@@ -261,10 +264,15 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
 
 
 def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
-    """points * mean over public cases of the fraction of applicable checks that pass."""
+    """points * mean over public cases of the fraction of applicable checks that pass.
+
+    ``MUTATED`` in a failing set stands for the extra credit an input modified in place costs.
+    """
     credits = []
     for case in part.public_cases():
         keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
+        if MUTATED in failing.get(case.name, failing.get("*", set())):
+            keys.append(MUTATED)
         scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks

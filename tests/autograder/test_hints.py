@@ -58,8 +58,11 @@ def test_nan_and_inf(expected: np.ndarray) -> None:
     for bad in (np.nan, np.inf):
         got = expected.copy()
         got[2, 1] = bad
-        hint = diagnose(expected, got)
+        hint = diagnose(expected, got, {"facts": ("exp", "softmax")})
         assert hint is not None and "NaN or infinity" in hint and "maximum" in hint
+        # no softmax advice in a part that has no softmax
+        plain = diagnose(expected, got)
+        assert plain is not None and "NaN or infinity" in plain and "softmax" not in plain
 
 
 @pytest.mark.parametrize(
@@ -80,12 +83,12 @@ def test_constant_factors_with_batch_size(expected: np.ndarray, factor: float, w
 def test_factor_n_without_context_is_a_plain_factor(expected: np.ndarray) -> None:
     hint = diagnose(expected, 8.0 * expected)
     assert hint is not None
-    assert "constant factor 8" in hint and "batch" not in hint
+    assert "same factor 8" in hint and "batch" not in hint
 
 
 def test_unnamed_factor_is_reported_with_its_value(expected: np.ndarray) -> None:
     hint = diagnose(expected, 3.7 * expected, {"N": 8})
-    assert hint is not None and "constant factor 3.7" in hint
+    assert hint is not None and "same factor 3.7" in hint
 
 
 def test_factor_is_recognised_on_a_scalar() -> None:

@@ -313,7 +313,12 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         "MLP",
         MLPTransposedInit,
         "params made by __init__",
-        {"*": {"params_ok"}},
+        # the public cases also compare the initial weights, which have the wrong shapes
+        {
+            "relu_softmax": {"params_ok", "init_W1", "init_W2"},
+            "tanh_deep_reg": {"params_ok", "init_W1", "init_W2", "init_W3"},
+            "sigmoid_mse": {"params_ok", "init_W1", "init_W2"},
+        },
     ),
 }
 
@@ -391,7 +396,9 @@ def test_float32_cases_catch_a_dtype_change(grader: Grader, namespace: dict[str,
     f32 = {(c.hidden, c.note): c for c in result.cases if "float32" in c.note}
     # the visible float32 case already shows it, so the hidden ones hold no surprise
     assert f32[(False, "sigmoid, float32")].score < 1
-    assert "dtype kept" in f32[(False, "sigmoid, float32")].messages[0]
+    messages = f32[(False, "sigmoid, float32")].messages
+    assert any("dtype kept" in m for m in messages)
+    assert any("dtype float64, expected float32" in m for m in messages)
     assert f32[(True, "sigmoid, float32")].score < 1
     assert f32[(True, "tanh, float32")].score == 1  # tanh was left alone
     assert all(c.score == 1 for c in result.cases if "float32" not in c.note)
@@ -451,7 +458,10 @@ def test_mlp_that_keeps_copies_of_its_parameters_fails(
 
     namespace["MLP"] = FrozenMLP
     result = grader.evaluate("test_mlp", namespace)
-    assert result.score < 0.3 * result.points
+    # forward(X), params_ok and the initial parameters are right; the loss and every gradient
+    # of every case are those of the frozen parameters
+    assert all(c.score < 0.5 for c in result.cases)
+    assert result.score < 0.5 * result.points
     assert any("along 3 random directions" in m for c in result.cases for m in c.messages)
 
 
