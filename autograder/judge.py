@@ -273,7 +273,8 @@ def judge_case(
     checks = [c for c in part.checks if case.checks is None or c.key in case.checks]
     facts = tuple(part.options.get("hint_facts", ()))
     context = {**case_context(case), "hidden": hidden, "facts": facts}
-    credits = []
+    credits: list[float] = []
+    weights: list[float] = []
     diagnostics = []
     gates = set(part.options.get("gate", ()))
     gate_failed = False
@@ -292,6 +293,7 @@ def judge_case(
             continue
         credit = credit if np.isfinite(credit) else 0.0
         credits.append(credit)
+        weights.append(float(check.weight))
         if msg:
             notes = [part.hints.get(check.output)]
             if _nonfinite(student.get(check.output)):
@@ -301,6 +303,7 @@ def judge_case(
     if part.options.get("no_overflow") and "overflow" in str(student.get("__warnings__", "")):
         # the part requires overflow-free code: a warning costs one check's credit
         credits.append(0.0)
+        weights.append(1.0)
         result.messages.append(
             "no overflow: NumPy or math warned of an overflow; never exponentiate a large "
             "positive number (for the sigmoid of x < 0 use exp(x) / (1 + exp(x)))"
@@ -308,13 +311,14 @@ def judge_case(
     if "__mutated__" in student:
         # the notebooks say a function must not modify its inputs: that costs one check's credit
         credits.append(0.0)
+        weights.append(1.0)
         names = redact(str(student["__mutated__"])[:200], scrub_args)
         result.messages.append(
             f"inputs unchanged: your function modified its input(s) {names} "
             "in place; the caller's arrays must be left unchanged (work on a copy)"
         )
     # a case with nothing scored is a spec error, never a free pass
-    result.score = float(np.mean(credits)) if credits else 0.0
+    result.score = float(np.average(credits, weights=weights)) if sum(weights) > 0 else 0.0
     if gate_failed:
         # the part's core result is wrong: its side conditions (called often enough, input
         # left alone, ...) are then no achievement of their own

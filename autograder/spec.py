@@ -40,6 +40,9 @@ class Check:
         For ``at_least``.
     label : str
         How the check is named in messages (defaults to ``output``).
+    weight : float
+        Its share of the case's credit relative to the other checks (default 1): a group of
+        checks on one property (the initial value of every parameter tensor) can share one.
     """
 
     kind: CheckKind
@@ -50,6 +53,7 @@ class Check:
     threshold: float = 0.0
     floor: float | None = None
     label: str = ""
+    weight: float = 1.0
 
     @property
     def name(self) -> str:

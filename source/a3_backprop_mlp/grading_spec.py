@@ -867,6 +867,7 @@ def _mlp() -> Part:
             rtol=1e-9,
             atol=1e-12,
             label=f"initial params['{k}'] (std weight_scale, else He / Xavier; zero biases)",
+            weight=1 / len(PARAM_KEYS),  # together, one check: the initialisation
         )
         for k in PARAM_KEYS
     ]

@@ -263,6 +263,9 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
 }
 
 
+MUTATED_KEY = MUTATED
+
+
 def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
     """points * mean over public cases of the fraction of applicable checks that pass.
 
@@ -277,7 +280,10 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
         gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
-        credits.append(0.0 if gated else 1 - len(bad & set(scored)) / len(scored))
+        weight = {c.key: c.weight for c in part.checks} | {MUTATED_KEY: 1.0}
+        total = sum(weight[k] for k in scored)
+        lost = sum(weight[k] for k in bad & set(scored))
+        credits.append(0.0 if gated else 1 - lost / total)
     return part.points * sum(credits) / len(credits)
 
 

@@ -296,7 +296,9 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         "sigmoid_output_gradients",
         sigmoid_gradients_in_float64,
         "dtype of d_mse (the dtype of z)",
-        {"float32": {"dtype_d_mse", "dtype_d_bce"}},
+        # the float32 case: the dtype names, and the values too (an array of the wrong dtype
+        # fails its comparison where the reference keeps float32)
+        {"float32": {"dtype_d_mse", "dtype_d_bce", "d_mse_f32", "d_bce_f32"}},
     ),
     # only the regularised cases see the biases' penalty; loss and gradients stay consistent
     "L2 penalty on the biases too": (
@@ -323,6 +325,9 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
 }
 
 
+MUTATED_KEY = "inputs unchanged"  # the extra credit an input modified in place costs
+
+
 def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
     """points * mean over public cases of the fraction of applicable checks that pass."""
     credits = []
@@ -332,7 +337,10 @@ def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
         bad = failing.get(case.name, failing.get("*", set()))
         assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
         gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
-        credits.append(0.0 if gated else 1 - len(bad & set(scored)) / len(scored))
+        weight = {c.key: c.weight for c in part.checks} | {MUTATED_KEY: 1.0}
+        total = sum(weight[k] for k in scored)
+        lost = sum(weight[k] for k in bad & set(scored))
+        credits.append(0.0 if gated else 1 - lost / total)
     return part.points * sum(credits) / len(credits)
 
 
