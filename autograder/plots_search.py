@@ -82,8 +82,15 @@ def grid_heatmap(
                 continue
             light = vmax > vmin and (value - vmin) / (vmax - vmin) > 0.6
             star = " *" if (a, b) == (float(best[0]), float(best[1])) else ""
-            ax.text(j, i, fmt.format(value) + star, ha="center", va="center", fontsize=8,
-                    color="black" if light else "white")
+            ax.text(
+                j,
+                i,
+                fmt.format(value) + star,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="black" if light else "white",
+            )
     ax.set_xticks(range(len(a_values)), [f"{a:g}" for a in a_values])
     ax.set_yticks(range(len(b_values)), [f"{b:g}" for b in b_values])
     ax.set_xlabel(f"{xlabel} (log scale)")

@@ -18,9 +18,7 @@ FloatArray = NDArray[np.floating[Any]]
 AffineCache = tuple[FloatArray, FloatArray, FloatArray]
 
 
-def affine_forward(
-    x: FloatArray, w: FloatArray, b: FloatArray
-) -> tuple[FloatArray, AffineCache]:
+def affine_forward(x: FloatArray, w: FloatArray, b: FloatArray) -> tuple[FloatArray, AffineCache]:
     """Forward pass of an affine layer: ``out = x.reshape(N, D) @ w + b``.
 
     Parameters

@@ -39,9 +39,7 @@ def _check_layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
             f"got {type(layer_sizes).__name__}"
         )
     sizes = tuple(layer_sizes)
-    ok = all(
-        not isinstance(s, bool) and isinstance(s, (int, np.integer)) and s >= 1 for s in sizes
-    )
+    ok = all(not isinstance(s, bool) and isinstance(s, (int, np.integer)) and s >= 1 for s in sizes)
     if len(sizes) < 2 or not ok:
         raise ValueError(
             "MLP: argument 'layer_sizes' must hold at least two positive integers "
@@ -279,9 +277,7 @@ class MLP:
         scores += b
         return scores, inputs
 
-    def _generic_forward(
-        self, X: FloatArray
-    ) -> tuple[FloatArray, list[FloatArray], list[Any]]:
+    def _generic_forward(self, X: FloatArray) -> tuple[FloatArray, list[FloatArray], list[Any]]:
         """Forward pass with the activation's layer functions: scores, layer inputs, caches."""
         layers = self._weights()
         inputs = [X]

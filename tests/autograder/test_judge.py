@@ -112,9 +112,7 @@ def test_a_missing_measurement_is_never_a_pass() -> None:
 
 
 def test_a_nan_accuracy_is_a_failed_check_not_a_nan_score() -> None:
-    part = Part(
-        "test_acc", "acc", ("f",), 4.0, "call", (Check("at_least", "acc", threshold=0.9),)
-    )
+    part = Part("test_acc", "acc", ("f",), 4.0, "call", (Check("at_least", "acc", threshold=0.9),))
     result = judge_part(part, [(CASE, False)], [{"acc": float("nan")}], [None])
     assert result.score == 0.0 and result.status == "failed"
     assert "not a number" in result.cases[0].messages[0]
