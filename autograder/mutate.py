@@ -32,7 +32,7 @@ import numpy as np
 from autograder.course import load_spec, source_dir
 from autograder.judge import judge_part
 from autograder.mutants import Mutant, Target, definition_cells, mutants_of, targets_in_cell
-from autograder.probes import run_probe
+from autograder.probes import probe_and_measure
 from autograder.records import Record
 from autograder.reference import ReferenceFailedError, reference_records
 from autograder.spec import AssignmentSpec, Case, Part
@@ -239,14 +239,14 @@ def _part_data(spec: AssignmentSpec, part: Part) -> _PartData:
 
 def score_part(data: _PartData, namespace: dict[str, Any]) -> float:
     """The part's score on public and hidden cases, graded in-process like ``Grader``."""
-    records = [run_probe(namespace, data.part, case.args) for case, _ in data.cases]
+    records = [probe_and_measure(namespace, data.part, case.args) for case, _ in data.cases]
     return judge_part(data.part, data.cases, records, data.references).score
 
 
 def loses_points(data: _PartData, namespace: dict[str, Any]) -> bool:
     """Whether some case of the part scores below full marks (stops at the first such case)."""
     for pair, ref in zip(data.cases, data.references, strict=True):
-        record = run_probe(namespace, data.part, pair[0].args)
+        record = probe_and_measure(namespace, data.part, pair[0].args)
         if judge_part(data.part, [pair], [record], [ref]).score < data.part.points:
             return True
     return False
@@ -319,7 +319,7 @@ def records_on(
     inputs: list[tuple[Part, dict[str, Any], bool]], namespace: dict[str, Any]
 ) -> list[Record]:
     """The probe records of ``namespace`` on every input."""
-    return [run_probe(namespace, part, args) for part, args, _ in inputs]
+    return [probe_and_measure(namespace, part, args) for part, args, _ in inputs]
 
 
 def same_behaviour(

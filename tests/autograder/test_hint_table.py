@@ -19,7 +19,7 @@ from autograder.course import load_spec, source_dir
 from autograder.judge import judge_part
 from autograder.mutants import definition_cells
 from autograder.mutate import _part_data, notebook_namespace
-from autograder.probes import run_probe
+from autograder.probes import probe_and_measure
 
 A1, A2, A3 = "a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp"
 
@@ -540,7 +540,7 @@ def report(bug: str) -> str:
     assignment, part_id, function, edits, _, _ = BUGS[bug]
     data = _data(assignment, part_id)
     ns = _bugged_namespace(assignment, function, edits)
-    records = [run_probe(ns, data.part, case.args) for case, _ in data.cases]
+    records = [probe_and_measure(ns, data.part, case.args) for case, _ in data.cases]
     result = judge_part(data.part, data.cases, records, data.references)
     assert result.score < result.points, bug  # the bug is caught
     return "\n".join(f"[{c.name}: {c.note}] " + "\n".join(c.messages) for c in result.cases)
