@@ -38,8 +38,10 @@ def _rewrite_casefile(path: Path, change: str) -> None:
                 away = np.where(arr >= 0, np.inf, -np.inf)
                 arrays[key] = np.nextafter(arr, away).astype(arr.dtype)
     else:
-        key = next(k for k in sorted(arrays) if "/args/" in k and arrays[k].dtype.kind == "f")
-        arrays[key] = arrays[key] + 1e-6  # a changed case: a new input
+        # a changed case: one input of one case moved by 1e-6 (a float64 input; a float32
+        # one is allowed eight of its own ulps, about 1e-6, so it would need a larger change)
+        key = next(k for k in sorted(arrays) if "/args/" in k and arrays[k].dtype == np.float64)
+        arrays[key] = arrays[key] + 1e-6
     np.savez(path, **arrays)  # type: ignore[arg-type]
 
 
