@@ -242,6 +242,7 @@ def _layer_statistics() -> Part:
         ),
         public_cases=lambda: public,
         hidden_cases=lambda: hidden,
+        options={"passes": {"biases": "the case's b1, b2, ... (in the cases that have them)"}},
         hints={
             "std": "std over all N * D_l entries of h_l, population (ddof=0): h.std()",
             "grad_norm": "dW_l = h_{l-1}.T @ (dh_l * g'(a_l)), its Frobenius norm; the default "

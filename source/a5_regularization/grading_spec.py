@@ -193,6 +193,7 @@ def _dropout() -> Part:
             _dropout_case("h_3d", 12, (4, 5, 6), 0.2, 100, "a 3-D input, p = 0.2"),
             _dropout_case("h_f32", 13, (5, 20), 0.4, 100, "float32 input", dtype=np.float32),
         ],
+        options={"passes": {"rng": "a generator seeded from the case's seed, per draw"}},
         hints={
             "keep_rate_ok": "p is the probability of DROPPING a unit (PyTorch's convention): "
             "keep where rng.random(x.shape) >= p. Using p as the keep probability is the "
@@ -240,6 +241,21 @@ def _mlp_case(
     return Case(name, args, note, checks)
 
 
+def _zero_preactivation_case() -> Case:
+    """Hidden units whose pre-activation is exactly 0 (ReLU's kink: its derivative is 0 there).
+
+    A sample of all zeros meets zero first-layer biases, so all of its first-layer
+    pre-activations are exactly 0.
+    """
+    case = _mlp_case("h_kink", 13, [5, 6, 3], 6, 0.3, 0.0, True, "")
+    args = dict(case.args)
+    X = np.array(args["X"], copy=True)
+    X[0] = 0.0
+    args["X"], args["b1"] = X, np.zeros_like(args["b1"])
+    note = "a sample of zeros with zero first-layer biases: pre-activations exactly 0"
+    return Case(case.name, args, note, case.checks)
+
+
 def _dropout_mlp() -> Part:
     grads = tuple(
         Check("match", f"d{p_}{layer}", label=f"grads['{p_}{layer}']", **MLP_TOL)
@@ -275,7 +291,9 @@ def _dropout_mlp() -> Part:
                 "h_eval", 11, [4, 12, 5], 7, 0.5, 0.1, False, "train=False: no dropout, reg = 0.1"
             ),
             _mlp_case("h_big_p", 12, [7, 16, 9, 3], 10, 0.6, 0.01, True, "p = 0.6, reg = 0.01"),
+            _zero_preactivation_case(),
         ],
+        options={"passes": {"rng": "a generator seeded from the case's seed"}},
         hints={
             "loss": "train mode: one mask per hidden layer, rng.random(h.shape) >= p, first "
             "hidden layer first, after the ReLU; the L2 penalty is 0.5 * reg * sum(W**2) over "
@@ -526,6 +544,7 @@ def _training_loop() -> Part:
             _train_case("h_one_batch", 11, 9, 16, 4, "batch larger than the data set"),
             _train_case("h_stop_first", 12, 15, 6, 5, "stop at epoch 0", stop_at=0, best=0),
         ],
+        options={"passes": {"early_stopping": "a scripted stopper, in the cases that stop"}},
         hints={
             "minibatches_ok": "each epoch: order = rng.permutation(N), then the batches "
             "order[start:start + batch_size] for start in range(0, N, batch_size); pass "
@@ -614,6 +633,16 @@ def _prune_case(
     return Case(name, args, note)
 
 
+def _already_pruned_case() -> Case:
+    """Weights of which some are exactly 0 already (a net pruned before), 50% asked for."""
+    case = _prune_case("h_some_zeros", 14, {"W": (6, 6)}, 0.5, "", single=True)
+    w = np.array(case.args["w"], copy=True)
+    w.ravel()[::5] = 0.0  # 8 of 36 weights are 0 already: fewer than the 18 to prune
+    return Case(
+        case.name, {**case.args, "w": w}, "8 of 36 weights exactly 0 already; 50% asked for"
+    )
+
+
 def _pruning() -> Part:
     return Part(
         "test_magnitude_prune",
@@ -659,6 +688,7 @@ def _pruning() -> Part:
             _prune_case(
                 "h_zero", 13, {"W": (5, 5)}, 0.0, "sparsity 0: nothing pruned", single=True
             ),
+            _already_pruned_case(),
         ],
         hints={
             "zeros_per": "scope='global' ranks the magnitudes of ALL the tensors together "
@@ -675,6 +705,14 @@ def _quant_case(name: str, seed: int, shape: tuple[int, ...], note: str, **extra
     q_given = rng.integers(-127, 128, size=shape).astype(np.int8)
     args = {"w": w, "q_given": q_given, "scale_given": float(rng.uniform(0.001, 0.1)), **extra}
     return Case(name, args, note)
+
+
+def _quant_zeros_case() -> Case:
+    """A matrix with exact zeros (pruned weights): their codes must be exactly 0."""
+    case = _quant_case("h_zeros", 13, (9, 4), "")
+    w = np.array(case.args["w"], copy=True)
+    w[::3] = 0.0
+    return Case(case.name, {**case.args, "w": w}, "a 9 x 4 matrix with rows of exact zeros")
 
 
 def _quantization() -> Part:
@@ -703,6 +741,7 @@ def _quantization() -> Part:
                 dtype="float32",
             ),
             _quant_case("h_vector", 12, (50,), "a vector of 50 weights"),
+            _quant_zeros_case(),
         ],
         hints={
             "error_ok": "round(w / scale) with scale = max|w| / 127 stays in [-127, 127]; a "

@@ -283,9 +283,19 @@ ADVERSARIES += [
     Adversary(
         # replace the grader's probes and constants inside the sandbox: they only ever produce
         # raw values there, and every verdict is computed again on the trusted side
+        # (and a vectorized SVM loss that is constant zero with a zero gradient: consistent with
+        # itself, and its finite differences are never even recorded with MAX_ENTRYWISE = 0)
         "cheat_patch_grader_modules",
-        ("test_sgd", "test_tuned_softmax"),
-        answers={"sgd": NEVER_UPDATES, "tune_softmax": UNTRAINED},
+        ("test_svm_loss_vectorized", "test_sgd", "test_tuned_softmax"),
+        answers={
+            "svm_loss_vectorized": (
+                "import numpy as np\n\n"
+                "def svm_loss_vectorized(W, X, y, reg, delta=1.0):\n"
+                "    return 0.0, np.zeros_like(W)\n"
+            ),
+            "sgd": NEVER_UPDATES,
+            "tune_softmax": UNTRAINED,
+        },
         insert_after={
             "sgd": (
                 "import numpy as np\n"
@@ -305,7 +315,7 @@ ADVERSARIES += [
                 "core.PROBES['trained_accuracy'] = lambda ns, part, args: {\n"
                 "    'W': np.zeros((65, 10)), 'accuracy': 1.0}\n"
                 "autograder.judge.judge_part = lambda *a, **k: None\n"
-                "autograder.gradcheck.compare_gradients = lambda *a, **k: None\n"
+                "autograder.records.to_plain = lambda value, what: value\n"
             )
         },
     ),
@@ -314,7 +324,7 @@ ADVERSARIES += [
         # stream stays well-formed) and from an atexit handler (which must never run): the
         # trusted side measures forged raw values like honest ones, and the replay fails
         "cheat_forged_result_frames",
-        ("test_sgd",),
+        ("test_sgd", "test_tuned_softmax"),  # the tuned classifier trains with this sgd
         answers={"sgd": NEVER_UPDATES},
         insert_after={
             "sgd": (
