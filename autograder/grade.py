@@ -101,7 +101,7 @@ def _cell_outcome(cell: Any) -> tuple[float | None, str, list[str], dict[str, An
         return (
             0.0,
             "timeout",
-            ["this test cell ran out of time: an infinite loop, or very slow code?"],
+            ["time limit: this test cell did not finish within the cell time limit"],
             None,
         )
     if errors:

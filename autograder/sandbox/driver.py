@@ -324,7 +324,8 @@ def run_submission(
         if part.id in run.failed_parts or part.id not in received:
             status = run.failed_parts.get(part.id, "error")
             msg = (
-                "this part's code ran out of time (an infinite loop?)"
+                f"time limit: this part did not finish within {limits.part_timeout:g} s "
+                f"(or the submission within its total of {limits.submission_timeout:g} s)"
                 if status == "timeout"
                 else "the notebook's process died while this part ran (exit(), a crash, or memory)"
             )

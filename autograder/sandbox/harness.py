@@ -174,7 +174,8 @@ def main() -> int:
             for args in inputs.get(pid, []):
                 records.append(run_probe(shell.user_ns, part, args))
         except _Timeout:
-            records += [{"__error__": "time limit reached", "__status__": "timeout"}] * (
+            limit = f"time limit: this part did not finish within {plan['part_timeout']} s"
+            records += [{"__error__": limit, "__status__": "timeout"}] * (
                 len(inputs.get(pid, [])) - len(records)
             )
         finally:

@@ -81,8 +81,31 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Cana
         canary.close()
     by_student = {r.student: {p.part_id: p for p in r.parts} for r in results}
     notes = {r.student: r.notes for r in results}
+    _write_table(by_student)
     notes["__host_file__"] = [host_file.read_text()]
     return by_student, notes, canary
+
+
+def _write_table(by_student: dict[str, dict]) -> None:
+    """``build/isolation/adversaries.md``: every adversary's score on its targets and the rest."""
+    root = course_root()
+    assert root is not None
+    lines = [
+        "| adversary | targeted parts: score / points | every other part |",
+        "|---|---|---|",
+    ]
+    for adv in ADVERSARIES:
+        parts = by_student[adv.name]
+        hit = ", ".join(
+            f"{pid.removeprefix('test_')} {parts[pid].score:g} / {parts[pid].points:g}"
+            for pid in adv.targets
+        )
+        rest = [p for pid, p in parts.items() if pid not in adv.targets]
+        full = sum(p.score == p.points for p in rest)
+        lines.append(f"| {adv.name} | {hit} | {full} of {len(rest)} at full marks |")
+    out = root / "build" / "isolation"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "adversaries.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("adv", ADVERSARIES, ids=lambda a: a.name)
