@@ -20,7 +20,8 @@ from autograder.build import write_public_cases
 from autograder.course import load_spec
 from autograder.datasets import load_digits_split
 from autograder.notebook import Grader
-from autograder.spec import AssignmentSpec, Part
+from autograder.spec import AssignmentSpec
+from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a1_linear_classifiers"
 
@@ -202,8 +203,6 @@ def l2_penalty_in_place(W: np.ndarray, reg: float):
     return value, W
 
 
-MUTATED = "inputs unchanged"
-
 # name: (function replaced, bug, words the report must contain,
 #        {public case or "*" for every case: keys of the checks it must fail}), predicted by
 #        hand from the bug.
@@ -261,30 +260,6 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         {"*": {"acc"}},
     ),
 }
-
-
-MUTATED_KEY = MUTATED
-
-
-def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
-    """points * mean over public cases of the fraction of applicable checks that pass.
-
-    ``MUTATED`` in a failing set stands for the extra credit an input modified in place costs.
-    """
-    credits = []
-    for case in part.public_cases():
-        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
-        if MUTATED in failing.get(case.name, failing.get("*", set())):
-            keys.append(MUTATED)
-        scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
-        bad = failing.get(case.name, failing.get("*", set()))
-        assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
-        weight = {c.key: c.weight for c in part.checks} | {MUTATED_KEY: 1.0}
-        total = sum(weight[k] for k in scored)
-        lost = sum(weight[k] for k in bad & set(scored))
-        credits.append(0.0 if gated else 1 - lost / total)
-    return part.points * sum(credits) / len(credits)
 
 
 @pytest.mark.parametrize("bug", list(BUGS))

@@ -31,6 +31,7 @@ from autograder.probes import a2 as a2_probes
 from autograder.probes import probe_and_measure, run_probe
 from autograder.reference import reference_namespace, reference_records
 from autograder.spec import AssignmentSpec, Case, Part
+from tests.grading_support import MUTATED, expected_public_score
 
 matplotlib.use("Agg")
 
@@ -288,7 +289,6 @@ MARK_ON_PUSH_TOPO = """    post_order, visited = [], {root}
 
 # name: (changes, the part that must lose points, {case: check keys that fail} for the public
 #        cases (predicted by hand from the bug), words the messages must contain)
-MUTATED = "inputs unchanged"  # the credit an input modified in place costs, besides the checks
 
 MISTAKES: dict[str, tuple[dict[str, tuple[str, str]], str, dict[str, set[str]], str]] = {
     # a * a: the second edge overwrites the first (3 instead of 6); x in two branches likewise;
@@ -469,19 +469,6 @@ ENGINE_MISTAKES = {
 }
 
 
-def public_score(part: Part, failing: dict[str, set[str]]) -> float:
-    """points * mean over public cases of the fraction of applicable checks that pass."""
-    credits = []
-    for case in part.public_cases():
-        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
-        bad = failing.get(case.name, set())
-        if MUTATED in bad:
-            keys.append(MUTATED)
-        assert bad <= set(keys), (case.name, bad, keys)
-        credits.append(1 - len(bad) / len(keys))
-    return part.points * sum(credits) / len(credits)
-
-
 @pytest.mark.parametrize("mistake", list(MISTAKES))
 def test_a_mistake_costs_points_on_its_own_part_only(spec, cases, references, mistake: str) -> None:
     changes, part_id, failing, words = MISTAKES[mistake]
@@ -504,7 +491,7 @@ def test_a_mistake_costs_points_on_its_own_part_only(spec, cases, references, mi
         [probe_and_measure(ns, part, c.args) for c in part.public_cases()],
         references[part_id][: len(public)],
     )
-    assert public_only.score == pytest.approx(public_score(part, failing), abs=1e-6)
+    assert public_only.score == pytest.approx(expected_public_score(part, failing), abs=1e-6)
     assert {c.name for c in public if c.score < 1} == set(failing)
     text = "\n".join(m for c in result.cases for m in c.messages)
     assert words in text, text

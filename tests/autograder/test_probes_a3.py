@@ -24,7 +24,8 @@ from autograder.course import load_spec
 from autograder.datasets import load_digits_split
 from autograder.notebook import Grader
 from autograder.probes import probe_and_measure, run_probe
-from autograder.spec import AssignmentSpec, Part
+from autograder.spec import AssignmentSpec
+from tests.grading_support import expected_public_score
 
 ASSIGNMENT = "a3_backprop_mlp"
 
@@ -323,25 +324,6 @@ BUGS: dict[str, tuple[str, Callable[..., Any], str, dict[str, set[str]]]] = {
         },
     ),
 }
-
-
-MUTATED_KEY = "inputs unchanged"  # the extra credit an input modified in place costs
-
-
-def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
-    """points * mean over public cases of the fraction of applicable checks that pass."""
-    credits = []
-    for case in part.public_cases():
-        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
-        scored = [k for k in keys if not k.startswith("selfgrad:")]  # diagnostics earn nothing
-        bad = failing.get(case.name, failing.get("*", set()))
-        assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        gated = bad & set(part.options.get("gate", ()))  # a failed gate zeroes the case
-        weight = {c.key: c.weight for c in part.checks} | {MUTATED_KEY: 1.0}
-        total = sum(weight[k] for k in scored)
-        lost = sum(weight[k] for k in bad & set(scored))
-        credits.append(0.0 if gated else 1 - lost / total)
-    return part.points * sum(credits) / len(credits)
 
 
 @pytest.mark.parametrize("bug", list(BUGS))

@@ -25,7 +25,8 @@ from autograder.datasets_a4 import load_inverted_digits
 from autograder.notebook import Grader
 from autograder.probes import measure_record, run_probe
 from autograder.probes.a4 import INIT_TARGETS, init_statistics
-from autograder.spec import AssignmentSpec, Part
+from autograder.spec import AssignmentSpec
+from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a4_training_deep_nets"
 DEEP = [64, 64, 64, 64, 64, 64, 10]
@@ -407,8 +408,6 @@ MB_LOST = {"each_once", "sizes_ok", "order_ok"}
 
 # name: ({function: replacement}, words the report must contain,
 #        {public case or "*": keys of the checks it must fail}), predicted by hand from the bug.
-MUTATED = "inputs unchanged"  # the judge's own credit for an input modified in place
-
 BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] = {
     # (400, 100): 1 / 400 against 2 / 500, a ratio of 0.625; still normal, mean still ~0
     "Xavier with fan_in only": (
@@ -549,23 +548,6 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         {"short_last": {"aligned"}, "exact": {"aligned"}},
     ),
 }
-
-
-def expected_public_score(part: Part, failing: dict[str, set[str]]) -> float:
-    """points * mean over public cases of the fraction of applicable checks that pass.
-
-    ``MUTATED`` in a failing set stands for the extra credit the judge takes from any case
-    whose function modified an input in place (on top of the part's own check, if it has one).
-    """
-    credits = []
-    for case in part.public_cases():
-        keys = [c.key for c in part.checks if case.checks is None or c.key in case.checks]
-        bad = failing.get(case.name, failing.get("*", set()))
-        if MUTATED in bad:
-            keys.append(MUTATED)
-        assert bad <= set(keys), (case.name, bad, keys)  # the prediction names real checks
-        credits.append(1 - len(bad) / len(keys))
-    return part.points * sum(credits) / len(credits)
 
 
 @pytest.mark.parametrize("bug", list(BUGS))
