@@ -4,7 +4,7 @@ A record maps names to NumPy arrays, Python numbers, strings or booleans: never 
 a record can cross a process boundary as ``.npz`` (read with ``allow_pickle=False``) or JSON.
 Keys starting with ``__`` are metadata: ``__error__`` (the student's exception, as text),
 ``__status__`` (``missing``, ``timeout``, ``error``), ``__mutated__`` (inputs the function changed),
-``__warnings__`` and ``__seconds__``.
+and ``__warnings__``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ import io
 import site
 import sys
 import sysconfig
-import time
 import traceback
 import warnings
 from collections.abc import Callable, Mapping
@@ -215,15 +214,14 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
     Returns
     -------
     dict
-        The probe's outputs plus metadata: ``__seconds__``, ``__mutated__`` (names of inputs the
-        function modified), ``__warnings__`` (warnings raised, as text), ``__output_chars__``
-        (how much the student's code printed) and, when it failed, ``__error__`` and
-        ``__status__`` (``missing`` or ``error``).
+        The probe's outputs plus metadata (never a timing: no verdict reads the clock):
+        ``__mutated__`` (names of inputs the function modified), ``__warnings__`` (warnings
+        raised, as text), ``__output_chars__`` (how much the student's code printed) and,
+        when it failed, ``__error__`` and ``__status__`` (``missing`` or ``error``).
     """
     probe = PROBES[part.probe]
     call_args = _copy_args(args)
     out_buf, err_buf = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
     rec: Record
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -242,7 +240,6 @@ def run_probe(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
                 "__error_where__": where,
                 "__status__": "error",
             }
-    rec["__seconds__"] = time.perf_counter() - start
     rec["__output_chars__"] = len(out_buf.getvalue()) + len(err_buf.getvalue())
     mutated = _mutated(args, call_args)
     if mutated:

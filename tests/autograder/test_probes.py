@@ -67,7 +67,7 @@ def test_call_records_outputs_and_dtype(tmp_path: Path) -> None:
     assert rec["total"] == 15.0
     assert rec["__dtype_out"] == "float64"
     assert "__error__" not in rec and "__mutated__" not in rec and "__warnings__" not in rec
-    assert rec["__seconds__"] >= 0 and rec["__output_chars__"] == 0
+    assert "__seconds__" not in rec and rec["__output_chars__"] == 0  # no clock is read
 
 
 def test_call_keeps_float32_dtype(tmp_path: Path) -> None:
