@@ -19,6 +19,7 @@ from autograder.course import course_root, load_spec
 from autograder.demo import demo_submissions, reference_submission, write_submission
 from autograder.grade import grade
 from tests.e2e.adversarial import ADVERSARIES, build
+from tests.golden_support import assert_matches_golden
 from tests.sandbox_support import SANDBOX_SKIP, descendants
 
 A1 = "a1_linear_classifiers"
@@ -57,7 +58,7 @@ class Canary:
 
 
 @pytest.fixture(scope="module")
-def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Canary]:
+def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Canary, list]:
     folder = tmp_path_factory.mktemp("adversarial")
     out = tmp_path_factory.mktemp("out")
     canary = Canary()
@@ -83,7 +84,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Cana
     notes = {r.student: r.notes for r in results}
     _write_table(by_student)
     notes["__host_file__"] = [host_file.read_text()]
-    return by_student, notes, canary
+    return by_student, notes, canary, results
 
 
 def _write_table(by_student: dict[str, dict]) -> None:
@@ -110,7 +111,7 @@ def _write_table(by_student: dict[str, dict]) -> None:
 
 @pytest.mark.parametrize("adv", ADVERSARIES, ids=lambda a: a.name)
 def test_attack_gains_nothing_and_costs_only_its_part(attacked, adv) -> None:
-    by_student, _, _ = attacked
+    by_student, _, _, _ = attacked
     parts = by_student[adv.name]
     for part_id, part in parts.items():
         if part_id in adv.targets:
@@ -122,14 +123,14 @@ def test_attack_gains_nothing_and_costs_only_its_part(attacked, adv) -> None:
 
 
 def test_honest_submission_full_marks(attacked) -> None:
-    by_student, notes, _ = attacked
+    by_student, notes, _, _ = attacked
     spec = load_spec(A1)
     assert sum(p.score for p in by_student["honest"].values()) == sum(p.points for p in spec.parts)
     assert not any("REDUCED" in n for n in notes["honest"])
 
 
 def test_no_network_and_machine_healthy(attacked) -> None:
-    _, _, canary = attacked
+    _, _, canary, _ = attacked
     assert canary.hits == 0, "a sandboxed notebook reached a server on the host's loopback"
     # only what this test process started is looked at: its own descendants, and the cgroups
     # named after its pid (the grader runs in this process)
@@ -141,7 +142,7 @@ def test_no_network_and_machine_healthy(attacked) -> None:
 
 
 def test_secrets_are_out_of_sight(attacked) -> None:
-    by_student, _, _ = attacked
+    by_student, _, _, _ = attacked
     part = by_student["cheat_read_secrets"]["test_l1_penalty"]
     # "failed" (a wrong answer), not "error": the attack ran to the end and saw nothing
     assert part.status == "failed", part.cases[0].messages
@@ -154,7 +155,7 @@ def test_secrets_are_out_of_sight(attacked) -> None:
 
 
 def test_faults_are_reported_with_their_cause(attacked) -> None:
-    by_student, _, _ = attacked
+    by_student, _, _, _ = attacked
     assert by_student["fault_uninterruptible_loop"]["test_l1_penalty"].status == "timeout"
     for student in ("fault_os_exit", "fault_sigkill_self", "fault_sys_exit", "fault_memory_20gb"):
         assert by_student[student]["test_l1_penalty"].status == "error", student
@@ -181,17 +182,23 @@ def test_engines_agree_on_honest_submissions(tmp_path: Path) -> None:
 
 
 def test_links_in_the_work_folder_never_reach_a_host_file(attacked) -> None:
-    _, notes, _ = attacked
+    _, notes, _, _ = attacked
     assert notes["__host_file__"] == [CANARY_TEXT]
 
 
 def test_an_odd_file_name_is_renamed_and_graded(attacked) -> None:
-    by_student, notes, _ = attacked
+    by_student, notes, _, _ = attacked
     parts = by_student["odd_name__1_"]
     assert all(p.score == p.points for p in parts.values())
     assert any("'odd name (1)'" in n for n in notes["odd_name__1_"])
 
 
 def test_what_a_notebook_leaves_running_does_not_hold_its_slot(attacked) -> None:
-    _, notes, _ = attacked
+    _, notes, _, _ = attacked
     assert not any("total time limit" in n for n in notes["fault_lingering_thread_and_child"])
+
+
+def test_gradebook_is_unchanged_by_refactoring(attacked) -> None:
+    """Every verdict of the adversarial batch equals the committed snapshot."""
+    *_, results = attacked
+    assert_matches_golden(results, "adversaries_a1")

@@ -19,6 +19,7 @@ from autograder.course import load_spec
 from autograder.demo import DEMO_ASSIGNMENTS, demo_submissions
 from autograder.grade import grade
 from autograder.validate import validate
+from tests.golden_support import assert_matches_golden
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +111,9 @@ def test_check_command_matches_grade(assignment: str, graded, tmp_path: Path) ->
         p.part_id: p.score for p in next(r for r in results if r.student == "mistakes").parts
     }
     assert {p.part_id: p.score for p in checked} == graded_scores
+
+
+def test_gradebook_is_unchanged_by_refactoring(assignment: str, graded) -> None:
+    """Every verdict of the demo batch (faults included) equals the committed snapshot."""
+    _, _, results = graded
+    assert_matches_golden(results, f"demo_{assignment}")
