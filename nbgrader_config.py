@@ -14,7 +14,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from autograder.nbgrader_plugins import ReleaseAwareOverwriteCells
+from autograder.platforms.nbgrader_plugins import ReleaseAwareOverwriteCells
 
 c = get_config()  # noqa: F821  (nbgrader injects get_config)
 

@@ -19,7 +19,7 @@ def _assignments(name: str | None) -> list[str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build (or check) the releases."""
-    from autograder.build import build
+    from autograder.instructor.build import build
 
     status = 0
     for name in _assignments(args.assignment):
@@ -38,8 +38,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Source passes everything, release nothing."""
-    from autograder.report import summary_table
-    from autograder.validate import validate
+    from autograder.instructor.validate import validate
+    from autograder.judging.render import summary_table
 
     status = 0
     for name in _assignments(args.assignment):
@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade a folder of submissions."""
     from autograder.course import load_spec
-    from autograder.grade import grade, print_summary
+    from autograder.pipeline.grade import grade, print_summary
 
     name = resolve_assignment(args.assignment)
     start = time.perf_counter()
@@ -86,14 +86,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Score one notebook."""
-    from autograder.checknb import check_notebook, manual_points
-    from autograder.report import (
+    from autograder.judging.render import (
         is_unanswered,
         part_text,
         summary_table,
         total_line,
         unanswered_line,
     )
+    from autograder.pipeline.check import check_notebook, manual_points
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -115,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
     """Build a Gradescope autograder zip."""
-    from autograder.gradescope import build_zip
+    from autograder.platforms.gradescope import build_zip
 
     name = resolve_assignment(args.assignment)
     path = build_zip(
@@ -130,7 +130,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 def cmd_nbgrader_course(args: argparse.Namespace) -> int:
     """Make (or refresh) the nbgrader course folder."""
-    from autograder.nbgrader_setup import setup_course
+    from autograder.platforms.nbgrader_setup import setup_course
 
     folder = Path(args.folder)
     for line in setup_course(folder, _assignments(args.assignment)):
@@ -149,7 +149,7 @@ def cmd_nbgrader_course(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build, then grade the bundled demo submissions."""
-    from autograder.demo import run_demo
+    from autograder.instructor.demo import run_demo
 
     return run_demo(Path(args.out), jobs=args.jobs)
 
@@ -159,7 +159,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from autograder.course import load_spec
-    from autograder.mutate import report_text, run_mutation
+    from autograder.instructor.fidelity.mutate import report_text, run_mutation
 
     status = 0
     for name in _assignments(args.assignment):

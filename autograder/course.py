@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.spec import AssignmentSpec
+from autograder.judging.spec import AssignmentSpec
 
 ENV_ROOT = "DLF_COURSE_ROOT"
 

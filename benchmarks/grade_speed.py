@@ -18,12 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.build import instructor_notebook
 from autograder.course import course_root, load_spec, release_dir
-from autograder.demo import apply_mistakes, load_mistakes, reference_submission, write_submission
-from autograder.grade import grade
-from autograder.nbgrader_course import make_course, run_nbgrader
-from autograder.notebook_io import read_notebook
+from autograder.instructor.build import instructor_notebook
+from autograder.instructor.demo import (
+    apply_mistakes,
+    load_mistakes,
+    reference_submission,
+    write_submission,
+)
+from autograder.notebook_files import read_notebook
+from autograder.pipeline.grade import grade
+from autograder.platforms.nbgrader_course import make_course, run_nbgrader
 
 A1 = "a1_linear_classifiers"
 

@@ -14,7 +14,7 @@ import argparse
 import statistics
 
 from autograder.course import assignment_names, resolve_assignment
-from autograder.validate import validate
+from autograder.instructor.validate import validate
 
 LIMIT_SECONDS = 30.0
 

@@ -6,7 +6,7 @@ bug must fail there, written by hand from the bug, never from the grader's outpu
 
 from __future__ import annotations
 
-from autograder.spec import Part
+from autograder.judging.spec import Part
 
 MUTATED = "inputs unchanged"
 """Stands for the extra check's credit the judge takes when a function modifies an input."""

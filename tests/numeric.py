@@ -1,6 +1,7 @@
 """A deliberately naive, independent finite-difference oracle for the test-suite.
 
-It shares no code with ``autograder.gradcheck`` (which it helps to test) or with ``solutions``.
+It shares no code with ``autograder.student.gradcheck`` (which it helps to test) or with
+``solutions``.
 """
 
 from __future__ import annotations

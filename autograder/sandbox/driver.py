@@ -28,10 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from autograder.casefile import encode_value, part_to_json
-from autograder.judge import CaseResult, PartResult, judge_part
-from autograder.probes.core import measure_record
-from autograder.records import Record
+from autograder.judging.casefile import encode_value, part_to_json
+from autograder.judging.judge import CaseResult, PartResult, judge_part
+from autograder.judging.probes.core import measure_record
+from autograder.judging.records import Record
+from autograder.judging.spec import AssignmentSpec, Case
 from autograder.sandbox.bwrap import (
     bwrap_usable,
     harness_command,
@@ -41,7 +42,6 @@ from autograder.sandbox.bwrap import (
 from autograder.sandbox.channel import ResultReader, encode_frame
 from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
 from autograder.sandbox.recordfile import RecordFileError, decode_records, write_records
-from autograder.spec import AssignmentSpec, Case
 
 SANDBOX_ENV = {
     "HOME": "/sandbox",
@@ -85,7 +85,7 @@ class IsolatedCases:
     @classmethod
     def build(cls, spec: AssignmentSpec) -> IsolatedCases:
         """Generate every case and compute the reference records (imports ``solutions``)."""
-        from autograder.reference import usable_cases
+        from autograder.judging.reference import usable_cases
 
         cases, refs, problems = {}, {}, []
         for part in spec.parts:

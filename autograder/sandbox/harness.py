@@ -73,7 +73,7 @@ class _CappedText(io.TextIOBase):
 
 
 def _install_stub_grader() -> None:
-    """Make ``from autograder.notebook import Grader`` give a grader that checks nothing."""
+    """Make ``from autograder.student.grader import Grader`` give a grader that checks nothing."""
 
     class Grader:
         def __init__(self, assignment: str) -> None:
@@ -82,9 +82,9 @@ def _install_stub_grader() -> None:
         def check(self, part_id: str, namespace: Any, *, hidden: bool = False) -> float:
             return 0.0
 
-    stub = types.ModuleType("autograder.notebook")
+    stub = types.ModuleType("autograder.student.grader")
     stub.Grader = Grader  # type: ignore[attr-defined]
-    sys.modules["autograder.notebook"] = stub
+    sys.modules["autograder.student.grader"] = stub
 
 
 class Progress:
@@ -99,7 +99,7 @@ class Progress:
 
 def _read_plan() -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """The plan and every case's inputs, from standard input (closed afterwards)."""
-    from autograder.casefile import decode_value
+    from autograder.judging.casefile import decode_value
 
     frame = read_frame(sys.stdin.buffer)
     if frame is None or frame[0].get("type") != "plan":
@@ -132,8 +132,8 @@ def main() -> int:
     # everything the harness needs is imported before any student code runs
     from IPython.core.interactiveshell import InteractiveShell
 
-    from autograder.casefile import part_from_json
-    from autograder.probes import run_probe
+    from autograder.judging.casefile import part_from_json
+    from autograder.judging.probes import run_probe
     from autograder.sandbox.recordfile import encode_records
 
     sys.meta_path.insert(0, _BlockSecrets())

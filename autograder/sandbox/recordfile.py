@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.casefile import encode_value
-from autograder.records import Record
+from autograder.judging.casefile import encode_value
+from autograder.judging.records import Record
 
 MAX_ELEMENTS = 5_000_000
 MAX_TEXT = 4_000

@@ -73,9 +73,9 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder import datasets, plots, plots_search
-from autograder.gradcheck import check_gradient
-from autograder.notebook import Grader
+from autograder.student import datasets, plots, plots_search
+from autograder.student.gradcheck import check_gradient
+from autograder.student.grader import Grader
 
 grader = Grader("a1_linear_classifiers")
 rng = np.random.default_rng(0)
@@ -895,7 +895,7 @@ plt.show()
 # 10^{-5}$ (assignment 2 measures it), as large as the effect of a small bug, so a float32 check
 # cannot tell a correct gradient from a slightly wrong one: always check in float64.
 #
-# `check_gradient(f, W, dW)` from `autograder.gradcheck` does this for every entry and compares
+# `check_gradient(f, W, dW)` from `autograder.student.gradcheck` does this for every entry and compares
 # with your `dW` entry by entry, allowing $|a - n| \le 10^{-8} \max(1, |f|) + 10^{-5}
 # \max(|a|, |n|)$. Its result has `.ok` and `.message()`.
 #

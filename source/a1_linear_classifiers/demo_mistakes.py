@@ -5,7 +5,7 @@ test cells that must lose points because of it. The demo and the end-to-end test
 mistaken submission loses points on exactly these parts and keeps full marks everywhere else.
 """
 
-from autograder.demo import Mistake
+from autograder.instructor.demo import Mistake
 
 MISTAKES = [
     Mistake(

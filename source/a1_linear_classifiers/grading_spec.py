@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 LOSS_CHECKS = (
     Check("match", "loss", rtol=1e-6, atol=1e-9),

@@ -84,8 +84,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.notebook import Grader
-from autograder.plots_graph import draw_graph
+from autograder.student.grader import Grader
+from autograder.student.plots_graph import draw_graph
 
 grader = Grader("a2_autodiff")
 np.set_printoptions(precision=4, suppress=True)

@@ -7,7 +7,7 @@ The Jacobian functions of the spec use no products and no shared nodes within an
 engine mistakes below stay in their own parts even though the Jacobian answers use the engines.
 """
 
-from autograder.demo import Mistake
+from autograder.instructor.demo import Mistake
 
 MISTAKES = [
     Mistake(

@@ -3,7 +3,7 @@
 Every case comes from a fixed seed or fixed numbers, so the public cases written into the release
 and the hidden cases regenerated at grading time are the same on every machine. Expressions are
 written as ordinary Python functions of symbolic inputs and recorded as plain-data programs
-(:func:`autograder.probes.a2.record_program`), which the probes replay on the student's ``Value``
+(:func:`autograder.judging.probes.a2.record_program`), which the probes replay on the student's ``Value``
 and ``Dual`` objects.
 
 How the parts stay independent of each other:
@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.probes.a2 import Sym, program_values, record_program
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.probes.a2 import Sym, program_values, record_program
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 Fn = Callable[[list[Sym]], Sequence[Sym]]
 

@@ -106,9 +106,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.special import erfc
 
-from autograder import datasets, plots, plots_mlp, plots_search
-from autograder.gradcheck import check_directional, check_gradient
-from autograder.notebook import Grader
+from autograder.student import datasets, plots, plots_mlp, plots_search
+from autograder.student.gradcheck import check_directional, check_gradient
+from autograder.student.grader import Grader
 
 grader = Grader("a3_backprop_mlp")
 rng = np.random.default_rng(0)

@@ -6,7 +6,7 @@ notebook's MLP computes its affine products itself, its ReLU inputs are never ex
 logits are far too small for the naive binary cross-entropy to overflow.
 """
 
-from autograder.demo import Mistake
+from autograder.instructor.demo import Mistake
 
 MISTAKES = [
     Mistake(

@@ -18,8 +18,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from autograder.datasets import load_digits_split
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.student.datasets import load_digits_split
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 FloatArray = np.ndarray
 

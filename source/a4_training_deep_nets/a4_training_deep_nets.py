@@ -59,9 +59,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from autograder import datasets, plots_a4
-from autograder.datasets_a4 import load_inverted_digits
-from autograder.notebook import Grader
+from autograder.student import datasets, plots_a4
+from autograder.student.datasets_a4 import load_inverted_digits
+from autograder.student.grader import Grader
 
 # The matrices here are small: one BLAS thread is faster than several competing for the cores.
 threadpool_limits(1)

@@ -7,7 +7,7 @@ mistaken here), without clipping; dropping the last short minibatch leaves it 96
 training images per epoch, which still clears the accuracy thresholds by a wide margin.
 """
 
-from autograder.demo import Mistake
+from autograder.instructor.demo import Mistake
 
 MISTAKES = [
     Mistake(

@@ -3,7 +3,7 @@
 Every case comes from a fixed seed, so the public cases written into the release and the hidden
 cases regenerated at grading time are the same on every machine.
 
-Initialisers are graded statistically (see :func:`autograder.probes.a4.init_statistics`): the
+Initialisers are graded statistically (see :func:`autograder.judging.probes.a4.init_statistics`): the
 sample variance, mean and shape of the distribution of one large draw (tens of thousands of
 entries) are compared with the initialiser's target with tolerances of 6 standard errors, so a
 correct initialiser fails with probability about 2e-9 per check, and never for the fixed seeds
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 FloatArray = np.ndarray
 TOL = {"rtol": 1e-6, "atol": 1e-9}

@@ -65,8 +65,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from autograder import datasets
-from autograder.notebook import Grader
+from autograder.student import datasets
+from autograder.student.grader import Grader
 
 threadpool_limits(1)  # the matrices here are small: one BLAS thread is faster than several
 grader = Grader("a5_regularization")

@@ -8,7 +8,7 @@ threshold with the last instead of the best weights (5 epochs later), which is w
 early-stopping mistake and the training-loop mistake leave it with.
 """
 
-from autograder.demo import Mistake
+from autograder.instructor.demo import Mistake
 
 MISTAKES = [
     Mistake(

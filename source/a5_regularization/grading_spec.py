@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 FloatArray = np.ndarray
 

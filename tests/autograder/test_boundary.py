@@ -1,6 +1,6 @@
 """The boundary of DESIGN.md section 2: ``autograder`` never imports ``solutions`` at module level.
 
-Only :mod:`autograder.reference` may import it, and only inside its functions.
+Only :mod:`autograder.judging.reference` may import it, and only inside its functions.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ ROOT = PACKAGE.parent
 IMPORT_ALL = r"""
 import importlib, json, pkgutil, sys
 import autograder
-skip = {"autograder.reference", "autograder.__main__"}  # __main__ runs the CLI on import
+skip = {"autograder.judging.reference", "autograder.__main__"}  # __main__ runs the CLI on import
 names = sorted(m.name for m in pkgutil.walk_packages(autograder.__path__, "autograder.")
                if m.name not in skip)
 for name in names:
@@ -44,12 +44,12 @@ def test_importing_every_autograder_module_does_not_import_solutions() -> None:
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     # the walk really covered the engine (a broken walk would make this test vacuous)
     for name in (
-        "autograder.notebook",
-        "autograder.judge",
-        "autograder.probes.core",
-        "autograder.gradcheck",
-        "autograder.build",
-        "autograder.leaks",
+        "autograder.student.grader",
+        "autograder.judging.judge",
+        "autograder.judging.probes.core",
+        "autograder.student.gradcheck",
+        "autograder.instructor.build",
+        "autograder.instructor.leaks",
     ):
         assert name in report["imported"]
     assert report["solutions"] == []

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.casecompare import compare_arrays, compare_casefiles
+from autograder.instructor.casecompare import compare_arrays, compare_casefiles
 
 
 def _save(path: Path, **arrays: np.ndarray) -> Path:

@@ -1,4 +1,5 @@
-"""Tests of ``autograder.casefile``: the release's ``.npz`` of public cases and references."""
+"""Tests of ``autograder.judging.casefile``: the release's ``.npz`` of public cases and
+references."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.casefile import CaseFile, part_from_json, part_to_json, write_casefile
-from autograder.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.casefile import CaseFile, part_from_json, part_to_json, write_casefile
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 PART_A = Part(
     "test_a",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.coverage import coverage_problems, kink_problems, part_problems
-from autograder.mutants import targets_in_cell
-from autograder.mutate import notebook_namespace
-from autograder.spec import Case, Check, Part
+from autograder.instructor.fidelity.coverage import coverage_problems, kink_problems, part_problems
+from autograder.instructor.fidelity.mutants import targets_in_cell
+from autograder.instructor.fidelity.mutate import notebook_namespace
+from autograder.judging.spec import Case, Check, Part
 
 CELL = '''import numpy as np
 

@@ -1,4 +1,5 @@
-"""Tests of ``autograder.gradcheck``: finite differences, the pass rule and the hints it gives.
+"""Tests of ``autograder.student.gradcheck``: finite differences, the pass rule and the hints it
+gives.
 
 Expected gradients are derived by hand (quadratics, linear least squares) or computed by the
 independent oracle in ``tests/numeric.py``; nothing is copied from the module's own output.
@@ -13,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from autograder.gradcheck import (
+from autograder.student.gradcheck import (
     ABS_FLOOR,
     REL_TOL,
     check_directional,

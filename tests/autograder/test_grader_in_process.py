@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 
 import solutions.a1_linear_classifiers as reference
-from autograder.build import write_public_cases
 from autograder.course import load_spec
-from autograder.datasets import load_digits_split
-from autograder.notebook import Grader
-from autograder.spec import AssignmentSpec
+from autograder.instructor.build import write_public_cases
+from autograder.judging.spec import AssignmentSpec
+from autograder.student.datasets import load_digits_split
+from autograder.student.grader import Grader
 from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a1_linear_classifiers"

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from autograder.course import load_spec, source_dir
-from autograder.judge import judge_part
-from autograder.mutants import definition_cells
-from autograder.mutate import _part_data, notebook_namespace
-from autograder.probes import probe_and_measure
+from autograder.instructor.fidelity.mutants import definition_cells
+from autograder.instructor.fidelity.mutate import _part_data, notebook_namespace
+from autograder.judging.judge import judge_part
+from autograder.judging.probes import probe_and_measure
 
 A1, A2, A3 = "a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp"
 

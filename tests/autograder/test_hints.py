@@ -1,11 +1,12 @@
-"""Tests of ``autograder.hints.diagnose``: one test per bug pattern, and silence on noise."""
+"""Tests of ``autograder.student.hints.diagnose``: one test per bug pattern, and silence on
+noise."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from autograder.hints import diagnose
+from autograder.student.hints import diagnose
 
 
 @pytest.fixture

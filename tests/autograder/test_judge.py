@@ -1,4 +1,4 @@
-"""Tests of ``autograder.judge``: partial credit, statuses and what messages may reveal.
+"""Tests of ``autograder.judging.judge``: partial credit, statuses and what messages may reveal.
 
 Student and reference records are written by hand here (plain dicts), so the judge is tested
 on its own, without probes or ``solutions``.
@@ -11,9 +11,9 @@ import re
 import numpy as np
 import pytest
 
-from autograder.judge import PartResult, judge_case, judge_part
-from autograder.report import part_text
-from autograder.spec import Case, Check, Part
+from autograder.judging.judge import PartResult, judge_case, judge_part
+from autograder.judging.render import part_text
+from autograder.judging.spec import Case, Check, Part
 
 LOSS_CHECKS = (
     Check("match", "loss", rtol=1e-6, atol=1e-9),

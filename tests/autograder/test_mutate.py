@@ -8,8 +8,8 @@ import ast
 import numpy as np
 import pytest
 
-from autograder.mutants import mutants_of, targets_in_cell
-from autograder.mutate import (
+from autograder.instructor.fidelity.mutants import mutants_of, targets_in_cell
+from autograder.instructor.fidelity.mutate import (
     _same,
     installed,
     notebook_namespace,

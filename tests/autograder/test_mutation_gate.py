@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.course import load_spec
-from autograder.mutate import report_text, run_mutation
+from autograder.instructor.fidelity.mutate import report_text, run_mutation
 
 FLOOR = 0.95
 RELEASED = ["a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp"]

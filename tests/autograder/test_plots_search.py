@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from autograder.plots_search import best_on_edge, grid_heatmap
+from autograder.student.plots_search import best_on_edge, grid_heatmap
 
 
 def _grid(best: tuple[float, float]) -> dict[tuple[float, float], float]:

@@ -1,4 +1,4 @@
-"""Tests of ``autograder.probes``: the safe runner and the generic and a1 probes.
+"""Tests of ``autograder.judging.probes``: the safe runner and the generic and a1 probes.
 
 Student code is compiled from text with a notebook-like file name (as IPython does), so the
 tracebacks the runner keeps point at "the student's" lines exactly as they would in a kernel.
@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder.judge import judge_part
-from autograder.probes import PROBES, measure_record, run_probe
-from autograder.spec import Case, Check, Part
+from autograder.judging.judge import judge_part
+from autograder.judging.probes import PROBES, measure_record, run_probe
+from autograder.judging.spec import Case, Check, Part
 
 
 def student(tmp_path: Path, source: str) -> dict[str, Any]:

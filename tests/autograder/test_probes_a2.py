@@ -21,16 +21,16 @@ import matplotlib
 import numpy as np
 import pytest
 
-from autograder import probes
-from autograder.build import write_public_cases
 from autograder.course import load_spec, source_dir
-from autograder.judge import PartResult, judge_part
-from autograder.notebook import Grader
-from autograder.notebook_io import nbgrader_meta, source_notebook
-from autograder.probes import a2 as a2_probes
-from autograder.probes import probe_and_measure, run_probe
-from autograder.reference import reference_namespace, reference_records
-from autograder.spec import AssignmentSpec, Case, Part
+from autograder.instructor.build import write_public_cases
+from autograder.judging import probes
+from autograder.judging.judge import PartResult, judge_part
+from autograder.judging.probes import a2 as a2_probes
+from autograder.judging.probes import probe_and_measure, run_probe
+from autograder.judging.reference import reference_namespace, reference_records
+from autograder.judging.spec import AssignmentSpec, Case, Part
+from autograder.notebook_files import nbgrader_meta, source_notebook
+from autograder.student.grader import Grader
 from tests.grading_support import MUTATED, expected_public_score
 
 matplotlib.use("Agg")
@@ -742,7 +742,7 @@ def test_grader_report_in_the_notebook(
 
 
 def test_draw_graph_lays_out_and_labels_a_graph() -> None:
-    from autograder.plots_graph import draw_graph, graph_layout
+    from autograder.student.plots_graph import draw_graph, graph_layout
     from solutions.a2_autodiff import Value
 
     x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")

@@ -19,12 +19,12 @@ import numpy as np
 import pytest
 
 import solutions.a3_backprop_mlp as reference
-from autograder.build import write_public_cases
 from autograder.course import load_spec
-from autograder.datasets import load_digits_split
-from autograder.notebook import Grader
-from autograder.probes import probe_and_measure, run_probe
-from autograder.spec import AssignmentSpec
+from autograder.instructor.build import write_public_cases
+from autograder.judging.probes import probe_and_measure, run_probe
+from autograder.judging.spec import AssignmentSpec
+from autograder.student.datasets import load_digits_split
+from autograder.student.grader import Grader
 from tests.grading_support import expected_public_score
 
 ASSIGNMENT = "a3_backprop_mlp"

@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 import solutions.a4_training_deep_nets as reference
-from autograder.build import write_public_cases
 from autograder.course import load_spec
-from autograder.datasets_a4 import load_inverted_digits
-from autograder.notebook import Grader
-from autograder.probes import measure_record, run_probe
-from autograder.probes.a4 import INIT_TARGETS, init_statistics
-from autograder.spec import AssignmentSpec
+from autograder.instructor.build import write_public_cases
+from autograder.judging.probes import measure_record, run_probe
+from autograder.judging.probes.a4 import INIT_TARGETS, init_statistics
+from autograder.judging.spec import AssignmentSpec
+from autograder.student.datasets_a4 import load_inverted_digits
+from autograder.student.grader import Grader
 from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a4_training_deep_nets"

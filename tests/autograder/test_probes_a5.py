@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 import solutions.a5_regularization as reference
-from autograder.build import write_public_cases
 from autograder.course import load_spec, source_dir
-from autograder.notebook import Grader
-from autograder.probes import measure_record, run_probe
-from autograder.spec import AssignmentSpec
+from autograder.instructor.build import write_public_cases
+from autograder.judging.probes import measure_record, run_probe
+from autograder.judging.spec import AssignmentSpec
+from autograder.student.grader import Grader
 
 ASSIGNMENT = "a5_regularization"
 
@@ -195,8 +195,8 @@ def test_pruning_global_against_per_tensor_by_hand() -> None:
 
 def test_study_models_beat_the_unregularised_one(notebook_ns: dict[str, Any]) -> None:
     """The thresholds (0.80) sit above what the unregularised network reaches on the test split."""
-    from autograder.datasets import load_digits_split
-    from autograder.probes.a5_trained import relu_mlp_scores
+    from autograder.judging.probes.a5_trained import relu_mlp_scores
+    from autograder.student.datasets import load_digits_split
 
     data = load_digits_split(include_test=True)
 
@@ -368,8 +368,8 @@ def test_each_mistake_loses_points_on_its_own_part_only(
 def test_early_stopping_by_reference_still_passes_the_study(notebook_ns: dict[str, Any]) -> None:
     """The notebook's study retrained with the by-reference EarlyStopping clears 0.80 anyway,
     so that mistake costs only the early-stopping part (what the demo expects)."""
-    from autograder.datasets import load_digits_split
-    from autograder.probes.a5_trained import relu_mlp_scores
+    from autograder.judging.probes.a5_trained import relu_mlp_scores
+    from autograder.student.datasets import load_digits_split
 
     ns = dict(notebook_ns)
     study_rng = np.random.default_rng(0)
@@ -393,7 +393,7 @@ def test_early_stopping_by_reference_still_passes_the_study(notebook_ns: dict[st
 
 
 def test_demo_mistakes_name_their_parts(spec: AssignmentSpec) -> None:
-    from autograder.demo import load_mistakes
+    from autograder.instructor.demo import load_mistakes
 
     mistakes = load_mistakes(ASSIGNMENT)
     ids = {p.id for p in spec.parts}

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 from autograder.course import load_spec
-from autograder.feedback import write_feedback, write_report
-from autograder.judge import CaseResult, PartResult
-from autograder.notebook import RESULT_MIME, PartReport
-from autograder.report import (
+from autograder.judging.judge import CaseResult, PartResult
+from autograder.judging.render import (
     is_unanswered,
     part_table_html,
     part_text,
     total_line,
     unanswered_line,
 )
+from autograder.pipeline.outputs import write_feedback, write_report
+from autograder.student.grader import RESULT_MIME, PartReport
 
 A1 = "a1_linear_classifiers"
 NOT_IMPL = "raised NotImplementedError (line 3: `raise NotImplementedError()`)"
@@ -117,7 +117,7 @@ def test_feedback_total_names_the_hand_graded_points(tmp_path: Path) -> None:
 def test_grade_summary_says_what_is_graded_by_hand(manual: float) -> None:
     from dataclasses import replace
 
-    from autograder.grade import print_summary
+    from autograder.pipeline.grade import print_summary
 
     spec = load_spec(A1)
     spec = replace(spec, manual_parts={"written": manual} if manual else {})

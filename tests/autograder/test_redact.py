@@ -7,9 +7,9 @@ import sys
 import numpy as np
 
 from autograder.course import course_root
-from autograder.judge import judge_part
-from autograder.redact import redact
-from autograder.spec import Case, Check, Part
+from autograder.judging.judge import judge_part
+from autograder.judging.redact import redact
+from autograder.judging.spec import Case, Check, Part
 
 HIDDEN_X = np.array([0.123456789, -41.5, 2.5e-7, 1234.0, 3.0])
 PART = Part("test_f", "f", ("f",), 2.0, "call", (Check("match", "out"),))

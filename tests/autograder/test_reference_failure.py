@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.reference import usable_cases
+from autograder.judging.reference import usable_cases
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 from autograder.sandbox.driver import IsolatedCases
-from autograder.spec import AssignmentSpec, Case, Check, Part
 
 
 def double(x: np.ndarray) -> np.ndarray:

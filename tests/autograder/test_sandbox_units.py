@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.judge import judge_case
+from autograder.judging.judge import judge_case
+from autograder.judging.spec import Case, Check, Part
 from autograder.sandbox import limits
 from autograder.sandbox.recordfile import RecordFileError, read_records, write_records
-from autograder.spec import Case, Check, Part
 
 
 def test_records_round_trip(tmp_path: Path) -> None:

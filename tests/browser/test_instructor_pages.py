@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from autograder.course import load_spec
-from autograder.demo import demo_submissions
+from autograder.instructor.demo import demo_submissions
 from tests.browser.conftest import BARE_PATH, BIN, WIDTH, Lab, fits_width, screenshot_dir
 
 A1 = "a1_linear_classifiers"

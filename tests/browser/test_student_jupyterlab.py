@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from autograder.course import load_spec, release_dir
-from autograder.demo import reference_submission
-from autograder.notebook_io import nbgrader_meta
+from autograder.instructor.demo import reference_submission
+from autograder.notebook_files import nbgrader_meta
 from tests.browser.conftest import Lab, dismiss_news, screenshot_dir
 
 A1 = "a1_linear_classifiers"
@@ -62,7 +62,7 @@ def test_student_runs_a_test_cell_unanswered_then_answered(
 
     # 1. run the first cells (imports, data), the answer cell as released, then the test cell
     for text in (
-        "from autograder.notebook import Grader",
+        "from autograder.student.grader import Grader",
         "load_digits_split(",
         "def add_bias_column(",
     ):

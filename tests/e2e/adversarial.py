@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.notebook_io import nbgrader_meta
+from autograder.notebook_files import nbgrader_meta
 
 WRONG_L1 = "    return 1.0, np.ones_like(W)\n"
 
@@ -299,8 +299,9 @@ ADVERSARIES += [
         insert_after={
             "sgd": (
                 "import numpy as np\n"
-                "import autograder.judge, autograder.gradcheck, autograder.records\n"
-                "from autograder.probes import core\n"
+                "import autograder.judging.judge, autograder.judging.records\n"
+                "import autograder.student.gradcheck\n"
+                "from autograder.judging.probes import core\n"
                 "core.MAX_ENTRYWISE = 0\n"
                 "def fake_sgd(namespace, part, args):\n"
                 "    n, bs = int(args['num_iters']), int(args['batch_size'])\n"
@@ -314,8 +315,8 @@ ADVERSARIES += [
                 "core.PROBES['sgd'] = fake_sgd\n"
                 "core.PROBES['trained_accuracy'] = lambda ns, part, args: {\n"
                 "    'W': np.zeros((65, 10)), 'accuracy': 1.0}\n"
-                "autograder.judge.judge_part = lambda *a, **k: None\n"
-                "autograder.records.to_plain = lambda value, what: value\n"
+                "autograder.judging.judge.judge_part = lambda *a, **k: None\n"
+                "autograder.judging.records.to_plain = lambda value, what: value\n"
             )
         },
     ),

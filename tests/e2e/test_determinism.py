@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.build import build
 from autograder.course import course_root, release_dir
-from autograder.demo import DEMO_ASSIGNMENTS, demo_submissions, run_demo
-from autograder.grade import grade
+from autograder.instructor.build import build
+from autograder.instructor.demo import DEMO_ASSIGNMENTS, demo_submissions, run_demo
+from autograder.pipeline.grade import grade
 
 A1 = "a1_linear_classifiers"
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.demo import reference_submission, write_submission
-from autograder.grade import grade
+from autograder.instructor.demo import reference_submission, write_submission
+from autograder.pipeline.grade import grade
 from autograder.sandbox import driver
 from tests.e2e.adversarial import WRONG_L1, Adversary, build
 

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from autograder.course import load_spec
-from autograder.demo import demo_submissions
-from autograder.gradescope import build_zip
+from autograder.instructor.demo import demo_submissions
+from autograder.platforms.gradescope import build_zip
 from tests.sandbox_support import SANDBOX_SKIP
 
 A1 = "a1_linear_classifiers"

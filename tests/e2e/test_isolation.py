@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checknb import check_notebook
 from autograder.course import course_root, load_spec
-from autograder.demo import demo_submissions, reference_submission, write_submission
-from autograder.grade import grade
+from autograder.instructor.demo import demo_submissions, reference_submission, write_submission
+from autograder.pipeline.check import check_notebook
+from autograder.pipeline.grade import grade
 from tests.e2e.adversarial import ADVERSARIES, build
 from tests.golden_support import assert_matches_golden
 from tests.sandbox_support import SANDBOX_SKIP, descendants

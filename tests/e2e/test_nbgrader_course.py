@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from autograder.course import course_root, load_spec
-from autograder.demo import demo_submissions
-from autograder.notebook_io import nbgrader_meta, read_notebook, write_notebook
+from autograder.instructor.demo import demo_submissions
+from autograder.notebook_files import nbgrader_meta, read_notebook, write_notebook
 
 A1 = "a1_linear_classifiers"
 BIN = Path(sys.executable).parent

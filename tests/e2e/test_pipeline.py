@@ -1,6 +1,7 @@
 """End to end for every demo assignment: build check, validate, grading demo and faulty submissions.
 
-Expected outcomes are stated before grading (by :func:`autograder.demo.demo_submissions`): the
+Expected outcomes are stated before grading (by
+:func:`autograder.instructor.demo.demo_submissions`): the
 reference earns every auto-graded point, the untouched release none, the mistaken submission
 loses points on exactly the parts its mistakes touch, and each faulty submission gets its row
 with the status of its fault while its other parts grade normally.
@@ -13,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build import build
-from autograder.checknb import check_notebook
 from autograder.course import load_spec
-from autograder.demo import DEMO_ASSIGNMENTS, demo_submissions
-from autograder.grade import grade
-from autograder.validate import validate
+from autograder.instructor.build import build
+from autograder.instructor.demo import DEMO_ASSIGNMENTS, demo_submissions
+from autograder.instructor.validate import validate
+from autograder.pipeline.check import check_notebook
+from autograder.pipeline.grade import grade
 from tests.golden_support import assert_matches_golden
 
 pytestmark = pytest.mark.slow
