@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from autograder.judging.probes import probe_and_measure
+from autograder.judging.probes.core import probe_and_measure
 from autograder.judging.records import Record
 from autograder.judging.spec import AssignmentSpec, Case, Part
 
