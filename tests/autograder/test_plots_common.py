@@ -7,8 +7,11 @@ values are worked out by hand or by a naive loop, never read from the helper's o
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import matplotlib
 
@@ -20,8 +23,16 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
-from autograder import plots
+from autograder import plots, plots_a4, plots_graph, plots_mlp, plots_search
 from tests.plot_support import saved_png
+
+TEST_FILE_OF = {
+    plots: "test_plots_common.py",
+    plots_graph: "test_plots_graph.py",
+    plots_mlp: "test_plots_mlp.py",
+    plots_search: "test_plots_search.py",
+    plots_a4: "test_plots_a4.py",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -373,3 +384,19 @@ def test_weight_templates_names_the_bias_row() -> None:
         plots.weight_templates(np.zeros(64))
     with pytest.raises(ValueError, match="3 class names for 10 classes"):
         plots.weight_templates(np.zeros((64, 10)), class_names=["a", "b", "c"])
+
+
+# ----------------------------------------------------------------------------- coverage
+
+
+@pytest.mark.parametrize("module", list(TEST_FILE_OF), ids=lambda m: m.__name__)
+def test_every_public_helper_is_called_by_its_test_file(module: ModuleType) -> None:
+    public = [
+        name
+        for name, obj in inspect.getmembers(module, inspect.isfunction)
+        if obj.__module__ == module.__name__ and not name.startswith("_")
+    ]
+    assert public, f"{module.__name__} defines no public function"
+    source = (Path(__file__).parent / TEST_FILE_OF[module]).read_text(encoding="utf-8")
+    untested = [name for name in public if not re.search(rf"\b{name}\(", source)]
+    assert untested == [], f"{module.__name__}: no smoke test calls {untested}"
