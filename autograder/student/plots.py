@@ -72,6 +72,24 @@ def _points(X: ArrayLike, y: ArrayLike, func: str) -> tuple[NDArray[np.float64],
     return X_arr, y_arr
 
 
+def _series(values: Any, func: str, arg: str) -> NDArray[np.float64]:
+    """``values`` as a 1-D float array (a column ``(T, 1)`` is accepted), or a clear error."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{func}: argument '{arg}' must be a 1-D sequence of numbers, got "
+            f"a {type(values).__name__} that is not one ({exc})"
+        ) from None
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{func}: argument '{arg}' must be a 1-D sequence of numbers, got shape {arr.shape}"
+        )
+    return arr
+
+
 def _class_colors(classes: NDArray[Any]) -> dict[Any, str]:
     return {c: PALETTE[k % len(PALETTE)] for k, c in enumerate(classes.tolist())}
 
@@ -316,7 +334,7 @@ def loss_curve(
     -------
     Axes
     """
-    h = np.asarray(history, dtype=np.float64).reshape(-1)
+    h = _series(history, "loss_curve", "history")
     ax = _axes(ax, figsize=(6.0, 3.5))
     window = max(1, h.size // 50) if smooth is None else int(smooth)
     it = np.arange(h.size)
@@ -540,9 +558,9 @@ def curves(
     -------
     Axes
     """
+    arrays = {name: _series(v, "curves", f'series["{name}"]') for name, v in series.items()}
     ax = _axes(ax, figsize=(5.0, 3.5))
-    for k, (name, values) in enumerate(series.items()):
-        v = np.asarray(values, dtype=np.float64).reshape(-1)
+    for k, (name, v) in enumerate(arrays.items()):
         ax.plot(
             np.arange(start, start + v.size),
             v,

@@ -23,6 +23,16 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return ax
 
 
+def _curve(values: ArrayLike, func: str, label: str) -> np.ndarray:
+    """One labelled curve as a 1-D float array, or an error naming it."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 1:
+        raise ValueError(
+            f"{func}: curve {label!r} must be 1-D (one value per point), got {v.shape}"
+        )
+    return v
+
+
 def activation_histograms(
     grid: Mapping[str, Sequence[ArrayLike]],
     *,
@@ -52,6 +62,17 @@ def activation_histograms(
     Figure
     """
     rows = list(grid)
+    if not rows:
+        raise ValueError(
+            "activation_histograms: argument 'grid' is empty; give one row per initialiser"
+        )
+    deepest = max(layers)
+    for label in rows:
+        if len(grid[label]) < deepest:
+            raise ValueError(
+                f"activation_histograms: row {label!r} has {len(grid[label])} layers of "
+                f"activations but layer {deepest} is asked for; pass one array per layer"
+            )
     fig, axes = plt.subplots(
         len(rows), len(layers), figsize=(2.3 * len(layers), 1.55 * len(rows)), squeeze=False
     )
@@ -110,7 +131,7 @@ def norms_by_depth(
     """
     ax = _axes(ax, (5.5, 3.8))
     for label, values in curves.items():
-        v = np.asarray(values, dtype=np.float64)
+        v = _curve(values, "norms_by_depth", label)
         ax.semilogy(np.arange(first, first + v.size), v, marker="o", ms=3, label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -156,9 +177,16 @@ def contour_trajectories(
     ax.contour(xs, ys, Z, levels=np.unique(levels), colors="0.75", linewidths=0.8)
     for label, traj in trajectories.items():
         t = np.asarray(traj, dtype=np.float64)
+        if t.ndim != 2 or t.shape[1] != 2:
+            raise ValueError(
+                f"contour_trajectories: trajectory {label!r} must have shape (T + 1, 2), one "
+                f"point per row, got {t.shape}"
+            )
         ax.plot(t[:, 0], t[:, 1], marker=".", ms=4, lw=1.2, label=label)
     if minimum is not None:
-        m = np.asarray(minimum, dtype=np.float64)
+        m = np.asarray(minimum, dtype=np.float64).reshape(-1)
+        if m.shape != (2,):
+            raise ValueError(f"contour_trajectories: 'minimum' must have shape (2,), got {m.shape}")
         ax.plot(m[0], m[1], marker="*", ms=14, color="k", ls="none", label="minimum")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -197,8 +225,13 @@ def learning_curves(
     """
     ax = _axes(ax, (5.5, 3.8))
     for label, values in curves.items():
-        v = np.asarray(values, dtype=np.float64)
+        v = _curve(values, "learning_curves", label)
         xv = np.arange(1, v.size + 1) if x is None or label not in x else np.asarray(x[label])
+        if xv.shape != v.shape:
+            raise ValueError(
+                f"learning_curves: curve {label!r} has {v.size} values but x[{label!r}] has "
+                f"shape {xv.shape}; give one x value per point"
+            )
         ax.plot(xv, v, label=label)
     if logy:
         ax.set_yscale("log")

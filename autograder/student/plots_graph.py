@@ -88,6 +88,24 @@ def graph_layout(
     return nodes, positions
 
 
+def _check_node(node: Any) -> None:
+    """Raise a clear error for what cannot be drawn: not a node, or operands without slopes."""
+    for attr in ("data", "grad"):
+        if not hasattr(node, attr):
+            raise TypeError(
+                f"draw_graph: expected a node with 'data' and 'grad' (a Value), got a "
+                f"{type(node).__name__} without '{attr}'"
+            )
+    parents = tuple(getattr(node, "parents", ()))
+    local = tuple(getattr(node, "local_grads", ()))
+    if len(local) != len(parents):
+        name = getattr(node, "label", "") or getattr(node, "op", "") or "a node"
+        raise ValueError(
+            f"draw_graph: node {name!r} has {len(parents)} parents but {len(local)} local "
+            "gradients; the operation that made it must give one local gradient per operand"
+        )
+
+
 def _node_text(node: Any) -> str:
     op, label = getattr(node, "op", ""), getattr(node, "label", "")
     head = label if label else (op if op else _fmt(float(node.data)))
@@ -126,6 +144,8 @@ def draw_graph(
     Axes
     """
     nodes, pos = graph_layout(root, max_nodes)
+    for node in nodes:
+        _check_node(node)
     width = max(x for x, _ in pos.values()) + 1
     height = max(abs(y) for _, y in pos.values()) * 2 + 1
     if ax is None:

@@ -213,6 +213,11 @@ def function_fits(
     if points is not None:
         px = np.asarray(points[0], dtype=np.float64).reshape(-1)
         py = np.asarray(points[1], dtype=np.float64).reshape(-1)
+        if px.shape != py.shape:
+            raise ValueError(
+                f"function_fits: points has {px.size} inputs but {py.size} targets; pass "
+                "(x_train, y_train) with one target per input"
+            )
         ax.scatter(px, py, s=10, color="0.55", label="training points", zorder=1)
     ax.plot(xs, ys, color="black", linewidth=2.5, label="target", zorder=2)
     for k, (label, pred) in enumerate(fits.items()):

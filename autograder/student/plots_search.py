@@ -24,6 +24,12 @@ def _grid(
     """Sorted values of both hyper-parameters and their score matrix (NaN where no run)."""
     if not results:
         raise ValueError("results is empty: run the search first")
+    for key in results:
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise ValueError(
+                f"results must map pairs (a, b) of hyper-parameter values to scores; key {key!r} "
+                "is not a pair"
+            )
     a_values = sorted({float(a) for a, _ in results})
     b_values = sorted({float(b) for _, b in results})
     grid = np.full((len(b_values), len(a_values)), np.nan)
@@ -68,13 +74,13 @@ def grid_heatmap(
     matplotlib Axes
     """
     a_values, b_values, grid = _grid(results)
+    best = _best_key(results)  # before drawing: no empty figure is left behind by an error
     if ax is None:
         _, ax = plt.subplots(figsize=(1.1 * len(a_values) + 2.2, 0.7 * len(b_values) + 1.6))
     finite = grid[np.isfinite(grid)]
     vmin = float(finite.min()) if finite.size else 0.0
     vmax = float(finite.max()) if finite.size else 1.0
     image = ax.imshow(grid, origin="lower", cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
-    best = _best_key(results)
     for i, b in enumerate(b_values):
         for j, a in enumerate(a_values):
             value = grid[i, j]

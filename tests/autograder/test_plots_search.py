@@ -6,11 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from autograder.student.plots_search import best_on_edge, grid_heatmap
+from tests.plot_support import saved_png
 
 
 def _grid(best: tuple[float, float]) -> dict[tuple[float, float], float]:
@@ -80,3 +83,44 @@ def test_heatmap_puts_each_run_in_its_cell_and_stars_the_best() -> None:
         assert ax.get_xlabel() == "lr (log scale)"
     finally:
         plt.close(ax.figure)
+
+
+def test_heatmap_renders_with_its_colour_scale_and_colour_bar(tmp_path: Path) -> None:
+    # a3's XOR search: the fraction of 3 seeds solved, 4 learning rates x 3 weight scales
+    results = {(lr, s): 0.0 for lr in (0.01, 0.1, 1.0, 10.0) for s in (0.1, 1.0, 10.0)}
+    results[(1.0, 1.0)] = 1.0
+    results[(0.1, 1.0)] = 2 / 3
+    fig, axes = plt.subplots(1, 2)
+    try:
+        ax = grid_heatmap(
+            results, xlabel="learning rate", ylabel="weight_scale", ax=axes[0], fmt="{:.2f}"
+        )
+        saved_png(fig, tmp_path / "heatmap.png")
+        assert ax is axes[0] and len(fig.axes) == 3  # the two panels and the colour bar
+        (image,) = ax.images
+        assert image.get_clim() == (0.0, 1.0)  # the lowest and highest score
+        assert image.get_array().shape == (3, 4)  # rows: weight scales, columns: rates
+        assert ax.get_title() == "search grid (* = best run)"
+        assert ax.get_ylabel() == "weight_scale (log scale)"
+        colours = {t.get_text(): t.get_color() for t in ax.texts}
+        # a cell above 60 % of the range gets dark text on the light end of viridis
+        assert colours["1.00 *"] == "black" and colours["0.67"] == "black"
+        assert colours["0.00"] == "white"
+        assert len(ax.texts) == 12
+    finally:
+        plt.close(fig)
+
+
+def test_heatmap_without_a_finite_score_draws_nothing() -> None:
+    results = {(0.1, 1e-3): float("nan"), (1.0, 1e-3): float("inf")}
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match="no run has a finite score"):
+        grid_heatmap(results, xlabel="lr", ylabel="reg")
+    assert plt.get_fignums() == before  # no empty figure left behind
+
+
+def test_results_keyed_by_one_value_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"key 0\.1 is not a pair"):
+        grid_heatmap({0.1: 0.5, 1.0: 0.7}, xlabel="lr", ylabel="reg")  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match=r"key \(0.1, 0.001, 5\) is not a pair"):
+        best_on_edge({(0.1, 1e-3, 5): 0.5})  # type: ignore[dict-item]
