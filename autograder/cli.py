@@ -61,7 +61,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade a folder of submissions."""
     from autograder.course import load_spec
-    from autograder.pipeline.grade import grade, print_summary
+    from autograder.pipeline.grade import grade
+    from autograder.pipeline.outputs import summary_text
 
     name = resolve_assignment(args.assignment)
     start = time.perf_counter()
@@ -76,7 +77,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         memory_bytes=int(args.memory_gb * 1024**3),
         max_processes=args.max_procs,
     )
-    print(print_summary(load_spec(name), results))
+    print(summary_text(load_spec(name), results))
     print(
         f"graded {len(results)} submissions in {time.perf_counter() - start:.1f} s "
         f"with {args.jobs or os.cpu_count()} jobs; gradebook: {Path(args.out) / 'gradebook.csv'}"

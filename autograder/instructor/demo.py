@@ -267,7 +267,8 @@ def run_demo(
     ``assignments/``, so the demo leaves the working tree as it found it.
     """
     from autograder.instructor.build import build
-    from autograder.pipeline.grade import grade, print_summary
+    from autograder.pipeline.grade import grade
+    from autograder.pipeline.outputs import summary_text
 
     status = 0
     for assignment in assignments:
@@ -281,7 +282,7 @@ def run_demo(
         folder = out / assignment / "submissions"
         expected = demo_submissions(assignment, folder, release_folder=release)
         results = grade(assignment, folder, out / assignment / "graded", jobs=jobs)
-        print(print_summary(load_spec(assignment), results))
+        print(summary_text(load_spec(assignment), results))
         print((out / assignment / "graded" / "gradebook.csv").read_text(encoding="utf-8"))
         for res in results:
             want = expected.get(res.student, {})

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import load_spec, release_dir, source_dir
-from autograder.judging.judge import PartResult
+from autograder.judging.results import PartResult
 from autograder.notebook_files import read_notebook, source_notebook
-from autograder.pipeline.execute import collect_results, execute
+from autograder.pipeline.execute import execute
+from autograder.pipeline.outcomes import read_outcomes
 
 
 @dataclass
@@ -57,8 +58,7 @@ def validate(assignment: str, *, timeout: int = 120) -> ValidationReport:
                 report.seconds = time.perf_counter() - start
         if why:
             report.problems.append(f"{name} notebook: {why}")
-        results = collect_results(nb, list(spec.parts))
-        ordered = [results[p.id] for p in spec.parts]
+        ordered = read_outcomes(nb, list(spec.parts))
         setattr(report, name, ordered)
         for res in ordered:
             if name == "source" and res.score < res.points:

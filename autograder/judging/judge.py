@@ -10,73 +10,16 @@ mean over cases. Messages name the case, the output, how many entries differ, th
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from autograder.judging.records import Record
 from autograder.judging.redact import redact
+from autograder.judging.results import CaseResult, PartResult
 from autograder.judging.spec import Case, Check, Part
 from autograder.student.gradcheck import compare_gradients
 from autograder.student.hints import diagnose
-
-STATUSES = ("ok", "failed", "error", "timeout", "missing", "invalid", "manual")
-
-
-@dataclass
-class CaseResult:
-    """The verdict on one case.
-
-    Attributes
-    ----------
-    name : str
-        Case name (``"hidden 2"`` for hidden cases).
-    hidden : bool
-    note : str
-    score : float
-        In ``[0, 1]``.
-    messages : list of str
-        One per failed check, plus notes (mutation, warnings).
-    status : str
-        ``ok``, ``failed``, ``error``, ``missing`` or ``timeout``.
-    """
-
-    name: str
-    hidden: bool
-    note: str
-    score: float
-    messages: list[str] = field(default_factory=list)
-    status: str = "ok"
-
-
-@dataclass
-class PartResult:
-    """The verdict on one part, serialisable to JSON with :meth:`to_dict`."""
-
-    part_id: str
-    title: str
-    points: float
-    score: float
-    status: str
-    cases: list[CaseResult] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PartResult:
-        """Rebuild from :meth:`to_dict`'s output."""
-        cases = [CaseResult(**c) for c in data.get("cases", [])]
-        return cls(
-            part_id=data["part_id"],
-            title=data.get("title", data["part_id"]),
-            points=float(data["points"]),
-            score=float(data["score"]),
-            status=data["status"],
-            cases=cases,
-        )
 
 
 def _fmt(x: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from autograder.judging.judge import CaseResult, PartResult
+from autograder.judging.results import CaseResult, PartResult
 
 _MARK = {
     "ok": "PASS",

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from autograder.course import course_root, load_spec, source_dir
 from autograder.judging.casefile import CaseFile
-from autograder.judging.judge import PartResult
+from autograder.judging.results import PartResult
 from autograder.judging.spec import Part
 from autograder.notebook_files import nbgrader_meta, read_notebook, source_notebook
-from autograder.pipeline.execute import collect_results, execute, restore_test_cells
+from autograder.pipeline.execute import execute, restore_test_cells
+from autograder.pipeline.outcomes import read_outcomes
 
 
 def guess_assignment(nb_path: Path) -> str:
@@ -63,8 +64,7 @@ def check_notebook(
         why = execute(nb, work, timeout=timeout)
     if why:
         notes.append(f"the notebook stopped early: {why}")
-    results = collect_results(nb, parts)
-    return [results[p.id] for p in parts], notes
+    return read_outcomes(nb, parts), notes
 
 
 def manual_points(nb_path: Path, autograded: list[str]) -> float:

@@ -1,4 +1,7 @@
-"""Run a notebook with nbclient and collect each graded part's result from its test cell."""
+"""Run a notebook with nbclient, after putting its test cells back as the instructor wrote them.
+
+The verdicts are then read from the executed test cells by :mod:`autograder.pipeline.outcomes`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -16,17 +18,13 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder.course import course_root
-from autograder.judging.judge import CaseResult, PartResult
-from autograder.judging.spec import Part
 from autograder.notebook_files import nbgrader_meta
-from autograder.student.grader import RESULT_MIME
 
 TIMEOUT_ERROR = {
     "ename": "CellTimeoutError",
     "evalue": "",
     "traceback": ["CellTimeoutError: the cell did not finish within the time limit"],
 }
-TIMEOUT_NAMES = ("CellTimeoutError", "KeyboardInterrupt")
 
 
 def restore_test_cells(nb: NotebookNode, reference: NotebookNode) -> list[str]:
@@ -103,41 +101,3 @@ def execute(
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
-
-
-def collect_results(nb: NotebookNode, parts: list[Part]) -> dict[str, PartResult]:
-    """Each part's result, read from its executed test cell (the last result it displayed)."""
-    found: dict[str, PartResult] = {}
-    cells: dict[str, Any] = {}
-    for cell in nb.cells:
-        gid = nbgrader_meta(cell).get("grade_id")
-        if gid:
-            cells.setdefault(gid, cell)
-    for part in parts:
-        cell = cells.get(part.id)
-        payload, error = None, None
-        for out in (cell or {}).get("outputs", []):
-            if out.get("output_type") == "display_data" and RESULT_MIME in out.get("data", {}):
-                payload = out["data"][RESULT_MIME]
-            if out.get("output_type") == "error" and error not in TIMEOUT_NAMES:
-                error = out.get("ename", "Error")
-        if payload is not None and error is None:
-            found[part.id] = PartResult.from_dict(payload)
-            continue
-        status = (
-            "timeout" if error in TIMEOUT_NAMES else ("error" if cell is not None else "missing")
-        )
-        why = {
-            "timeout": "the test cell ran out of time",
-            "missing": "the test cell did not run",
-            "error": f"the test cell raised {error or 'nothing and recorded no result'}",
-        }[status]
-        found[part.id] = PartResult(
-            part.id,
-            part.title,
-            part.points,
-            0.0,
-            status,
-            [CaseResult("test cell", False, "", 0.0, [why], status)],
-        )
-    return found

@@ -1,20 +1,32 @@
-"""HTML feedback per student and the class report with each part's score distribution.
+"""What grading a batch writes: the gradebook, results.json, feedback pages and the class report.
 
-Feedback holds scores and the checks' messages only: never a test's source, and (because the
-judge never puts them in messages) never a hidden case's inputs or expected values.
+:func:`write_outputs` writes them all into the output folder:
+
+- ``gradebook.csv``: one row per (student, part), written answers with status ``manual``;
+- ``results.json``: every verdict with its cases and messages (strict JSON: no NaN);
+- ``feedback/<student>/<assignment>.html``: one page per student;
+- ``report.html``: the class report, with each part's score distribution.
+
+:func:`summary_text` is the console's one line per student. Feedback holds scores and the
+checks' messages only: never a test's source, and (because the judge never puts them in
+messages) never a hidden case's inputs or expected values.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import io
+import json
+import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from autograder.judging.judge import STATUSES, PartResult
 from autograder.judging.render import part_html, total_line
+from autograder.judging.results import STATUSES, PartResult, StudentResult
 from autograder.judging.spec import AssignmentSpec
 
 # Everything fits a 1280 px wide window: a 1100 px column, images scaled to it, tables that
@@ -180,3 +192,87 @@ def write_report(
         + table
     )
     path.write_text(_page(f"{spec.name}: class report", body), encoding="utf-8")
+
+
+CSV_FIELDS = ("student", "assignment", "part", "score", "max_score", "status")
+
+
+def write_gradebook(path: Path, spec: AssignmentSpec, results: list[StudentResult]) -> None:
+    """``gradebook.csv``: one row per (student, part), manual parts with status ``manual``."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_FIELDS)
+        for res in results:
+            for part in res.parts:
+                writer.writerow(
+                    [
+                        res.student,
+                        spec.name,
+                        part.part_id,
+                        f"{part.score:g}",
+                        f"{part.points:g}",
+                        part.status,
+                    ]
+                )
+            for gid, pts in spec.manual_parts.items():
+                writer.writerow([res.student, spec.name, gid, "", f"{pts:g}", "manual"])
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by ``None`` (strict JSON)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
+def write_results_json(path: Path, results: list[StudentResult]) -> None:
+    """``results.json``: per student, the time taken, the notes and every part's verdict."""
+    data = [
+        {
+            "student": r.student,
+            "seconds": round(r.seconds, 3),
+            "notes": r.notes,
+            "parts": [p.to_dict() for p in r.parts],
+        }
+        for r in results
+    ]
+    path.write_text(json.dumps(finite(data), indent=1, allow_nan=False), encoding="utf-8")
+
+
+def write_outputs(out: Path, spec: AssignmentSpec, results: list[StudentResult]) -> None:
+    """Write the gradebook, results.json, every student's feedback and the class report."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_gradebook(out / "gradebook.csv", spec, results)
+    write_results_json(out / "results.json", results)
+    for res in results:
+        write_feedback(
+            out / "feedback" / res.student / f"{spec.name}.html",
+            spec,
+            res.student,
+            res.parts,
+            res.notes,
+        )
+    write_report(out / "report.html", spec, [(r.student, r.parts) for r in results])
+
+
+def summary_text(spec: AssignmentSpec, results: list[StudentResult]) -> str:
+    """One line per student: total, and any part not ``ok``; then what is graded by hand."""
+    total = sum(p.points for p in spec.parts)
+    manual = sum(spec.manual_parts.values())
+    width = max([len(r.student) for r in results] + [7])
+    lines = [f"{'student':<{width}}  {'score':>7} / {total:g}  seconds  not ok"]
+    for r in results:
+        bad = ", ".join(
+            f"{p.part_id.removeprefix('test_')}:{p.status}" for p in r.parts if p.status != "ok"
+        )
+        lines.append(f"{r.student:<{width}}  {r.score:>7.2f}        {r.seconds:7.1f}  {bad or '-'}")
+    if manual:
+        lines.append(
+            f"scores are out of {total:g} auto-graded points, plus {manual:g} points graded by "
+            "hand (written answers: nbgrader's formgrader)"
+        )
+    return "\n".join(lines)

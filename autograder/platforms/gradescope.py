@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import course_root, load_spec, release_dir, source_dir
-from autograder.judging.judge import CaseResult, PartResult
 from autograder.judging.render import case_lines, total_line
+from autograder.judging.results import CaseResult, PartResult
 
 DISTRIBUTION = "deep-learning-foundations"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")

@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.casefile import encode_value, part_to_json
-from autograder.judging.judge import CaseResult, PartResult, judge_part
+from autograder.judging.judge import judge_part
 from autograder.judging.probes.core import measure_record
 from autograder.judging.records import Record
+from autograder.judging.results import CaseResult, PartResult
 from autograder.judging.spec import AssignmentSpec, Case
 from autograder.sandbox.bwrap import (
     bwrap_usable,

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from autograder.judging.casefile import CaseFile
-from autograder.judging.judge import PartResult, judge_part
+from autograder.judging.judge import judge_part
 from autograder.judging.probes import probe_and_measure
 from autograder.judging.records import Record
 from autograder.judging.render import part_table_html, part_text
+from autograder.judging.results import PartResult
 from autograder.judging.spec import Case, Part
 
 RESULT_MIME = "application/vnd.dlf.part-result+json"

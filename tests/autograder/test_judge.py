@@ -11,8 +11,9 @@ import re
 import numpy as np
 import pytest
 
-from autograder.judging.judge import PartResult, judge_case, judge_part
+from autograder.judging.judge import judge_case, judge_part
 from autograder.judging.render import part_text
+from autograder.judging.results import PartResult
 from autograder.judging.spec import Case, Check, Part
 
 LOSS_CHECKS = (

@@ -24,10 +24,11 @@ import pytest
 from autograder.course import load_spec, source_dir
 from autograder.instructor.build import write_public_cases
 from autograder.judging import probes
-from autograder.judging.judge import PartResult, judge_part
+from autograder.judging.judge import judge_part
 from autograder.judging.probes import a2 as a2_probes
 from autograder.judging.probes import probe_and_measure, run_probe
 from autograder.judging.reference import reference_namespace, reference_records
+from autograder.judging.results import PartResult
 from autograder.judging.spec import AssignmentSpec, Case, Part
 from autograder.notebook_files import nbgrader_meta, source_notebook
 from autograder.student.grader import Grader

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from autograder.course import load_spec
-from autograder.judging.judge import CaseResult, PartResult
 from autograder.judging.render import (
     is_unanswered,
     part_table_html,
@@ -17,6 +16,7 @@ from autograder.judging.render import (
     total_line,
     unanswered_line,
 )
+from autograder.judging.results import CaseResult, PartResult
 from autograder.pipeline.outputs import write_feedback, write_report
 from autograder.student.grader import RESULT_MIME, PartReport
 
@@ -117,11 +117,11 @@ def test_feedback_total_names_the_hand_graded_points(tmp_path: Path) -> None:
 def test_grade_summary_says_what_is_graded_by_hand(manual: float) -> None:
     from dataclasses import replace
 
-    from autograder.pipeline.grade import print_summary
+    from autograder.pipeline.outputs import summary_text
 
     spec = load_spec(A1)
     spec = replace(spec, manual_parts={"written": manual} if manual else {})
-    text = print_summary(spec, [])
+    text = summary_text(spec, [])
     assert ("plus 8 points graded by hand" in text) == bool(manual)
 
 

@@ -1,11 +1,11 @@
 """Grading one submission with nbclient: restore test cells, execute, score each test cell.
 
-This runs inside a worker process of :func:`autograder.pipeline.grade.grade`; the student's code
-runs in
-a kernel process of its own that the worker starts for this submission alone, in a temporary
+This runs inside a worker process of :class:`.nbclient.NbclientEngine`; the student's code runs
+in a kernel process of its own that the worker starts for this submission alone, in a temporary
 folder of its own. The score of each test cell is nbgrader's own rule
 (:func:`nbgrader.utils.determine_grade`) applied with the spec's points, so it equals what
-``nbgrader autograde`` awards; statuses and messages come from the check's attached result.
+``nbgrader autograde`` awards; statuses and messages come from the check's attached result
+(:mod:`autograder.pipeline.outcomes` reads both).
 """
 
 from __future__ import annotations
@@ -15,78 +15,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.judging.judge import CaseResult, PartResult
+from autograder.judging.results import PartResult, uniform_results
 from autograder.judging.spec import AssignmentSpec
-from autograder.notebook_files import nbgrader_meta, read_notebook
-from autograder.pipeline.execute import TIMEOUT_NAMES, execute, restore_test_cells
-from autograder.student.grader import RESULT_MIME
-
-
-def uniform_results(spec: AssignmentSpec, status: str, message: str) -> list[PartResult]:
-    """The same verdict for every part (unreadable file, missing notebook, dead kernel)."""
-    return [
-        PartResult(
-            p.id,
-            p.title,
-            p.points,
-            0.0,
-            status,
-            [CaseResult("submission", False, "", 0.0, [message], status)],
-        )
-        for p in spec.parts
-    ]
+from autograder.notebook_files import read_notebook
+from autograder.pipeline.execute import execute, restore_test_cells
+from autograder.pipeline.outcomes import read_outcomes
 
 
 def score_cells(spec: AssignmentSpec, nb: Any) -> list[PartResult]:
     """Score each part from its executed test cell with nbgrader's rule and the spec's points."""
-    from nbgrader.utils import determine_grade
-
-    cells: dict[str, Any] = {}
-    for cell in nb.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
-            cells.setdefault(meta["grade_id"], cell)
-    results = []
-    for part in spec.parts:
-        cell = cells[part.id]  # restore_test_cells guarantees every test cell is present
-        cell.metadata["nbgrader"]["points"] = part.points  # points come from the spec only
-        score, _ = determine_grade(cell)
-        payload, error = None, None
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "display_data" and RESULT_MIME in out.get("data", {}):
-                payload = out["data"][RESULT_MIME]
-            if out.get("output_type") == "error" and error not in TIMEOUT_NAMES:
-                error = out.get("ename", "Error")
-        if error in TIMEOUT_NAMES:
-            status, msg = (
-                "timeout",
-                "this test ran out of time: an infinite loop, or very slow code?",
-            )
-        elif error:
-            status, msg = (
-                "error",
-                f"the test cell raised {error}: run the notebook top to bottom "
-                "and fix the first error",
-            )
-        else:
-            status, msg = "", "the test cell recorded no result"
-        if payload is not None and not error:
-            result = PartResult.from_dict(payload)
-            result.points = part.points
-            result.score = min(max(float(score or 0.0), 0.0), part.points)
-            if result.score < part.points and result.status == "ok":
-                result.status = "failed"
-        else:
-            result = PartResult(
-                part.id,
-                part.title,
-                part.points,
-                0.0,
-                status or "error",
-                [CaseResult("test cell", False, "", 0.0, [msg], status or "error")],
-            )
-        results.append(result)
-    return results
+    return read_outcomes(nb, list(spec.parts), score_from="nbgrader")
 
 
 def grade_submission(
@@ -134,7 +72,7 @@ def _grade(
 ) -> dict[str, Any]:
     notes: list[str] = []
     if submission is None:
-        parts = uniform_results(spec, "missing", f"no {spec.name}.ipynb was submitted")
+        parts = uniform_results(spec.parts, "missing", f"no {spec.name}.ipynb was submitted")
         return {"parts": [p.to_dict() for p in parts], "notes": notes}
     try:
         nb = read_notebook(Path(submission))
@@ -142,7 +80,7 @@ def _grade(
             raise ValueError("no cells")
     except Exception as exc:
         parts = uniform_results(
-            spec,
+            spec.parts,
             "invalid",
             f"the file is not a valid notebook ({type(exc).__name__}); "
             "was it truncated or edited outside Jupyter?",

@@ -1,0 +1,107 @@
+"""The one reader of executed test cells: each part's verdict from its cell's outputs.
+
+Used by the nbclient and nbgrader engines (on the notebook they executed), by ``autograder check``
+and by ``autograder validate``. A test cell's outputs say one of four things:
+
+- it raised: a time limit (``CellTimeoutError`` from nbclient, ``KeyboardInterrupt`` when the
+  kernel was interrupted) is status ``timeout``, anything else ``error``; the part scores 0;
+- it displayed the check's machine-readable result (:data:`RESULT_MIME`): that is the verdict,
+  with the score taken from the result itself (``score_from="result"``) or, for engines whose
+  scores must equal nbgrader's, from nbgrader's own rule applied with the spec's points
+  (``score_from="nbgrader"``: the cell's numeric value, 0 after an error or anything on stderr);
+- it displayed nothing: status ``error``, 0 (the check never ran to the end);
+- it is not there: status ``missing``, 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from nbformat import NotebookNode
+
+from autograder.judging.results import PartResult, failed_part
+from autograder.judging.spec import Part
+from autograder.notebook_files import nbgrader_meta
+from autograder.student.grader import RESULT_MIME
+
+TIMEOUT_NAMES = ("CellTimeoutError", "KeyboardInterrupt")
+TIMEOUT_MESSAGE = "time limit: this test cell did not finish within the cell time limit"
+MISSING_MESSAGE = "the test cell is missing"
+NO_RESULT_MESSAGE = "the test cell recorded no result"
+
+
+def error_message(ename: str) -> str:
+    """What a student reads when the test cell raised ``ename``."""
+    return f"the test cell raised {ename}: run your notebook top to bottom and fix the first error"
+
+
+def test_cells(nb: NotebookNode) -> dict[str, Any]:
+    """The first auto-graded test cell of each ``grade_id`` (code cells with grade, no solution)."""
+    cells: dict[str, Any] = {}
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
+            cells.setdefault(meta["grade_id"], cell)
+    return cells
+
+
+def _first_error(cell: Any) -> str | None:
+    """The name of the error the cell raised (a time limit wins over what followed it)."""
+    error = None
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error" and error not in TIMEOUT_NAMES:
+            error = out.get("ename", "Error")
+    return error
+
+
+def _payload(cell: Any) -> dict[str, Any] | None:
+    """The last machine-readable result the cell displayed."""
+    payload = None
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "display_data" and RESULT_MIME in out.get("data", {}):
+            payload = out["data"][RESULT_MIME]
+    return payload
+
+
+def _nbgrader_score(cell: Any, points: float) -> float:
+    """nbgrader's score for the cell, with the spec's points (never the notebook's)."""
+    from nbgrader.utils import determine_grade
+
+    cell.metadata.setdefault("nbgrader", {})["points"] = points
+    score, _ = determine_grade(cell)
+    return float(score if score is not None else 0.0)
+
+
+def read_outcome(
+    part: Part, cell: Any | None, *, score_from: Literal["result", "nbgrader"] = "result"
+) -> PartResult:
+    """The verdict on ``part`` from its executed test ``cell`` (``None``: not in the notebook)."""
+    if cell is None:
+        return failed_part(part, "missing", MISSING_MESSAGE, case="test cell")
+    error = _first_error(cell)
+    if error in TIMEOUT_NAMES:
+        return failed_part(part, "timeout", TIMEOUT_MESSAGE, case="test cell")
+    if error:
+        return failed_part(part, "error", error_message(error), case="test cell")
+    payload = _payload(cell)
+    if payload is None:
+        return failed_part(part, "error", NO_RESULT_MESSAGE, case="test cell")
+    result = PartResult.from_dict(payload)
+    result.points = part.points
+    score = _nbgrader_score(cell, part.points) if score_from == "nbgrader" else result.score
+    if not math.isfinite(score):
+        # the notebook's code can make a cell's value NaN or infinite in these engines
+        return failed_part(part, "failed", "the test cell's score is not a finite number")
+    result.score = min(max(score, 0.0), part.points)
+    if result.score < part.points and result.status == "ok":
+        result.status = "failed"
+    return result
+
+
+def read_outcomes(
+    nb: NotebookNode, parts: list[Part], *, score_from: Literal["result", "nbgrader"] = "result"
+) -> list[PartResult]:
+    """:func:`read_outcome` for every part, in ``parts``' order."""
+    cells = test_cells(nb)
+    return [read_outcome(p, cells.get(p.id), score_from=score_from) for p in parts]
