@@ -44,6 +44,32 @@ def note_nproc_fallback(run: SandboxRun) -> None:
         run.notes.append(NPROC_FALLBACK_NOTE)
 
 
+def _out_of_time(run: SandboxRun, part_ids: Sequence[str], received: Iterable[str]) -> None:
+    have = set(received)
+    for pid in part_ids:
+        if pid not in have:
+            run.failed_parts.setdefault(pid, "timeout")
+    run.notes.append(OUT_OF_TIME_NOTE)
+
+
+def _gave_up(
+    run: SandboxRun, why: str, part_ids: Sequence[str], startup_error: Sequence[str] | None
+) -> None:
+    run.notes.append(f"the notebook's process ended before any step started ({why})")
+    if startup_error is not None:  # the harness itself failed: an installation problem
+        run.notes.append("grader start-up failed: " + " | ".join(startup_error))
+    for pid in part_ids:
+        run.failed_parts.setdefault(pid, "error")
+
+
+def _skipped(run: SandboxRun, decision: Decision) -> None:
+    if decision.cell is not None:
+        run.skipped_cells[decision.cell] = f"{decision.status}: {decision.why}"
+    if decision.part is not None:
+        run.failed_parts[decision.part] = decision.status
+    run.restarts += 1
+
+
 def record_decision(
     run: SandboxRun,
     decision: Decision,
@@ -67,25 +93,11 @@ def record_decision(
         failed to start); ``None`` when it did send events.
     """
     if decision.action is Action.OUT_OF_TIME:
-        have = set(received)
-        for pid in part_ids:
-            if pid not in have:
-                run.failed_parts.setdefault(pid, "timeout")
-        run.notes.append(OUT_OF_TIME_NOTE)
+        _out_of_time(run, part_ids, received)
     elif decision.action is Action.GIVE_UP:
-        run.notes.append(f"the notebook's process ended before any step started ({decision.why})")
-        if startup_error is not None:  # the harness itself failed: an installation problem
-            run.notes.append("grader start-up failed: " + " | ".join(startup_error))
-        for pid in part_ids:
-            run.failed_parts.setdefault(pid, "error")
-    elif decision.action is Action.SKIP_CELL:
-        assert decision.cell is not None
-        run.skipped_cells[decision.cell] = f"{decision.status}: {decision.why}"
-        run.restarts += 1
-    elif decision.action is Action.SKIP_PART:
-        assert decision.part is not None
-        run.failed_parts[decision.part] = decision.status
-        run.restarts += 1
+        _gave_up(run, decision.why, part_ids, startup_error)
+    elif decision.restart:
+        _skipped(run, decision)
 
 
 def fault_message(status: str, limits: Limits) -> str:
