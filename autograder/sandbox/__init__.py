@@ -5,6 +5,12 @@
 - :mod:`.harness`: runs INSIDE the sandbox: executes the notebook's cells, probes every part
   and writes the probe records (``.npz``, no pickle).
 - :mod:`.recordfile`: writing records, and reading them back as untrusted data.
-- :mod:`.driver`: the trusted side: prepares the sandbox, restarts it after a crash or a
-  timeout (skipping the step that failed), then judges the records against ``solutions``.
+- :mod:`.launch`: the launcher program: joins the cgroup, sets the rlimits in its own process,
+  then execs the harness's command (no ``preexec_fn``).
+- :mod:`.watcher`: follows one run of the harness, kills a step past its limit, says what ended
+  the run (done, crash, step timeout, total timeout).
+- :mod:`.policy`: the restart policy: what to skip after a run, and whether to restart.
+- :mod:`.faults`: fault records: the notes, failed parts and error records a fault leaves.
+- :mod:`.driver`: the trusted side: prepares the sandbox, runs the restart loop, then judges the
+  records against ``solutions``.
 """

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from autograder.judging.casefile import encode_value, part_to_json
 from autograder.judging.judge import judge_part
 from autograder.judging.probes.core import measure_record
 from autograder.judging.records import Record
-from autograder.judging.results import CaseResult, PartResult
+from autograder.judging.results import PartResult, uniform_results
 from autograder.judging.spec import AssignmentSpec, Case
 from autograder.sandbox.bwrap import (
     bwrap_usable,
@@ -41,8 +42,12 @@ from autograder.sandbox.bwrap import (
     sandbox_command,
 )
 from autograder.sandbox.channel import ResultReader, encode_frame
-from autograder.sandbox.limits import Limits, ProcessCgroup, apply_rlimits
-from autograder.sandbox.recordfile import RecordFileError, decode_records, write_records
+from autograder.sandbox.faults import SandboxRun, note_nproc_fallback, part_records, record_decision
+from autograder.sandbox.launch import launcher_command
+from autograder.sandbox.limits import Limits, ProcessCgroup
+from autograder.sandbox.policy import Action, Decision, decide, max_runs
+from autograder.sandbox.recordfile import write_records
+from autograder.sandbox.watcher import RunEnd, run_end, watch
 
 SANDBOX_ENV = {
     "HOME": "/sandbox",
@@ -55,19 +60,6 @@ SANDBOX_ENV = {
     "PYTHONHASHSEED": "0",
     "LANG": "C.UTF-8",
 }
-KILL_GRACE = 5.0  # seconds past a step's limit before the driver kills a harness that ignores it
-
-
-@dataclass
-class SandboxRun:
-    """What happened while the submission ran."""
-
-    restarts: int = 0
-    skipped_cells: dict[int, str] = field(default_factory=dict)
-    failed_parts: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    isolated: bool = True
-    seconds: float = 0.0
 
 
 @dataclass
@@ -125,17 +117,6 @@ def _plan_frame(
     return encode_frame({"type": "plan", "plan": plan}, buf.getvalue())
 
 
-def _running_step(events: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The last step that started and did not end."""
-    open_step = None
-    for event in events:
-        if event.get("event") == "start":
-            open_step = event
-        elif event.get("event") == "end":
-            open_step = None
-    return open_step
-
-
 @dataclass
 class _Launched:
     """A started harness: its process, its result reader and its cgroup."""
@@ -144,6 +125,34 @@ class _Launched:
     reader: ResultReader
     cgroup: ProcessCgroup
 
+    def alive(self) -> bool:
+        """Whether the harness is still running."""
+        return self.proc.poll() is None
+
+    def events(self) -> list[dict[str, Any]]:
+        """The progress events received so far."""
+        return self.reader.snapshot()
+
+
+def _harness_command(work: Path, logs: Path) -> tuple[list[str], dict[str, str], str | None]:
+    """The harness's command, environment and working folder: bwrap, or the plain fallback."""
+    package_dir = Path(__file__).resolve().parent.parent
+    if bwrap_usable():
+        return sandbox_command(work, package_dir, dict(SANDBOX_ENV)), {}, None
+    env = {
+        **SANDBOX_ENV,
+        "HOME": str(work),
+        "MPLCONFIGDIR": str(work / ".mpl"),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    # a folder holding only a link to the package, so that the course root (and its
+    # solutions) is on no import path of the fallback's process
+    import_root = logs / "import"
+    if not import_root.exists():
+        import_root.mkdir()
+        (import_root / "autograder").symlink_to(package_dir, target_is_directory=True)
+    return harness_command(sys.executable, import_root), env, str(work)
+
 
 def _launch(
     work: Path, logs: Path, limits: Limits, plan: Callable[[int], bytes], cgroup: ProcessCgroup
@@ -151,37 +160,20 @@ def _launch(
     """Start the harness in ``work`` (the only folder it can write); logs go to ``logs``.
 
     ``logs`` is outside anything the sandbox can see, so the files opened there are the
-    driver's own. The plan goes in on standard input, the results come back on a pipe.
+    driver's own. The plan goes in on standard input, the results come back on a pipe. The
+    harness starts through the launcher (:mod:`.launch`), which joins the cgroup and sets the
+    rlimits in its own process before it execs the command (no ``preexec_fn``, which is unsafe
+    in the grading thread pool); the new session is made by ``subprocess`` itself.
     """
-    package_dir = Path(__file__).resolve().parent.parent
-    nproc_fallback = not cgroup.active
     read_end, write_end = os.pipe()
-
-    def preexec() -> None:
-        cgroup.join()
-        apply_rlimits(limits, nproc_fallback=nproc_fallback)
-
-    if bwrap_usable():
-        cmd = sandbox_command(work, package_dir, dict(SANDBOX_ENV))
-        env: dict[str, str] = {}
-        cwd = None
-    else:
-        import sys
-
-        env = {
-            **SANDBOX_ENV,
-            "HOME": str(work),
-            "MPLCONFIGDIR": str(work / ".mpl"),
-            "PATH": os.environ.get("PATH", ""),
-        }
-        # a folder holding only a link to the package, so that the course root (and its
-        # solutions) is on no import path of the fallback's process
-        import_root = logs / "import"
-        if not import_root.exists():
-            import_root.mkdir()
-            (import_root / "autograder").symlink_to(package_dir, target_is_directory=True)
-        cmd = harness_command(sys.executable, import_root)
-        cwd = str(work)
+    harness, env, cwd = _harness_command(work, logs)
+    cmd = launcher_command(
+        harness,
+        memory_bytes=limits.memory_bytes,
+        max_output_bytes=limits.max_output_bytes,
+        nproc=None if cgroup.active else limits.max_processes,
+        cgroup=cgroup.path,
+    )
     with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
         proc = subprocess.Popen(
             cmd,
@@ -191,7 +183,6 @@ def _launch(
             env=env,
             cwd=cwd,
             pass_fds=(write_end,),
-            preexec_fn=preexec,
             start_new_session=True,
         )
     os.close(write_end)
@@ -218,28 +209,59 @@ def _stop(launched: _Launched) -> None:
     launched.reader.join()
 
 
-def _watch(launched: _Launched, limits: Limits, start: float) -> tuple[dict[str, Any] | None, str]:
-    """Wait until the harness is done, dies or overruns a limit; return the step killed, why."""
-    watched: tuple[str, float] = ("", 0.0)
-    reader = launched.reader
-    while launched.proc.poll() is None:
-        time.sleep(0.05)
-        events = reader.snapshot()
-        if any(e.get("event") == "done" for e in events):
-            return None, ""  # stopped at once by the caller: nothing the student left runs on
-        step = _running_step(events)
-        if time.monotonic() - start > limits.submission_timeout:
-            return step or {"step": "submission"}, "submission time limit"
-        if step is None:
-            continue
-        key = json.dumps(step, sort_keys=True)
-        if watched[0] != key:
-            watched = (key, time.monotonic())
-            continue
-        limit = limits.cell_timeout if step.get("step") == "cell" else limits.part_timeout
-        if time.monotonic() - watched[1] > limit + KILL_GRACE:
-            return step, "time limit (the code did not stop when interrupted)"
-    return None, ""
+@dataclass
+class _Session:
+    """One submission's grading: what is fixed, and what the runs so far left.
+
+    ``skip_cells`` and ``skip_parts`` are the steps later runs leave out; ``received`` holds
+    the records frames that arrived (untrusted bytes), the first one per part.
+    """
+
+    notebook: Path
+    ic: IsolatedCases
+    limits: Limits
+    logs: Path
+    run: SandboxRun
+    start: float
+    skip_cells: set[int] = field(default_factory=set)
+    skip_parts: set[str] = field(default_factory=set)
+    received: dict[str, bytes] = field(default_factory=dict)
+
+    def skip(self, decision: Decision) -> None:
+        """Leave out, in the next runs, the step the decision skips."""
+        if decision.cell is not None:
+            self.skip_cells.add(decision.cell)
+        if decision.part is not None:
+            self.skip_parts.add(decision.part)
+
+    def run_once(self, run_dir: Path) -> RunEnd:
+        """One run of the harness in the fresh folder ``run_dir``, watched until it ends."""
+        run_dir.mkdir()
+        shutil.copyfile(self.notebook, run_dir / "submission.ipynb")
+        cgroup = ProcessCgroup(self.limits.max_processes)
+        if not cgroup.active:
+            note_nproc_fallback(self.run)
+        skip_cells, done = set(self.skip_cells), self.skip_parts | set(self.received)
+
+        def plan(fd: int) -> bytes:
+            return _plan_frame(self.ic, skip_cells, done, self.limits, fd)
+
+        launched = _launch(run_dir, self.logs, self.limits, plan, cgroup)
+        try:
+            kill = watch(launched, self.limits, self.start)
+        finally:
+            _stop(launched)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        for pid, payload in launched.reader.records.items():
+            self.received.setdefault(pid, payload)
+        return run_end(kill, launched.reader.snapshot(), launched.proc.returncode)
+
+
+def _startup_error(end: RunEnd, logs: Path) -> list[str] | None:
+    """The harness's last lines of standard error when it sent no event (failed to start)."""
+    if end.started:
+        return None
+    return (logs / "stderr.log").read_text(errors="replace").strip().splitlines()[-3:]
 
 
 def run_submission(
@@ -250,99 +272,26 @@ def run_submission(
     Every start of the harness gets a fresh, empty work folder under ``work`` holding only a
     copy of the notebook, so nothing a crashed run left there (a module that shadows a package,
     a link) reaches the next. Parts the harness never finished get records saying why
-    (``timeout`` or ``error``).
+    (``timeout`` or ``error``): see :mod:`.watcher`, :mod:`.policy` and :mod:`.faults`.
     """
     run = SandboxRun(isolated=bwrap_usable())
     if not run.isolated:
         run.notes.append(reduced_isolation_note())
     logs = work / "host"  # the driver's own folder: never visible in the sandbox
     logs.mkdir(parents=True, exist_ok=True)
-    skip_cells: set[int] = set()
-    skip_parts: set[str] = set()
-    received: dict[str, bytes] = {}
-    start = time.monotonic()
-    total_parts = len(ic.spec.parts)
-    max_runs = 2 + total_parts + 50
-    for attempt in range(max_runs):
-        run_dir = work / f"run-{attempt}"
-        run_dir.mkdir()
-        shutil.copyfile(notebook, run_dir / "submission.ipynb")
-        cgroup = ProcessCgroup(limits.max_processes)
-        if not cgroup.active and run.isolated and not any("processes" in n for n in run.notes):
-            run.notes.append(
-                "the process limit could not use a cgroup: it falls back to RLIMIT_NPROC"
-            )
-        done_parts = set(skip_parts) | set(received)
-
-        def plan(fd: int, done: set[str] = done_parts) -> bytes:
-            return _plan_frame(ic, skip_cells, done, limits, fd)
-
-        launched = _launch(run_dir, logs, limits, plan, cgroup)
-        try:
-            killed_step, reason = _watch(launched, limits, start)
-        finally:
-            _stop(launched)
-        shutil.rmtree(run_dir, ignore_errors=True)
-        events = launched.reader.snapshot()
-        for pid, payload in launched.reader.records.items():
-            received.setdefault(pid, payload)
-        if killed_step is None and any(e.get("event") == "done" for e in events):
+    part_ids = [part.id for part in ic.spec.parts]
+    session = _Session(notebook, ic, limits, logs, run, time.monotonic())
+    for attempt in range(max_runs(len(part_ids))):
+        end = session.run_once(work / f"run-{attempt}")
+        decision = decide(end)
+        startup = _startup_error(end, logs) if decision.action is Action.GIVE_UP else None
+        record_decision(run, decision, part_ids, session.received, startup)
+        if not decision.restart:
             break
-        step = killed_step or _running_step(events)
-        if reason == "submission time limit":
-            for part in ic.spec.parts:
-                if part.id not in received:
-                    run.failed_parts.setdefault(part.id, "timeout")
-            run.notes.append("the submission ran out of its total time limit")
-            break
-        status = "timeout" if killed_step is not None else "error"
-        why = (
-            reason
-            or f"the process ended (exit code {launched.proc.returncode}): "
-            "a crash, exit(), or too much memory or output"
-        )
-        if step is None:
-            run.notes.append(f"the notebook's process ended before any step started ({why})")
-            if not events:  # the harness itself failed to start: an installation problem
-                tail = (logs / "stderr.log").read_text(errors="replace").strip().splitlines()[-3:]
-                run.notes.append("grader start-up failed: " + " | ".join(tail))
-            for part in ic.spec.parts:
-                run.failed_parts.setdefault(part.id, "error")
-            break
-        if step.get("step") == "cell":
-            index = int(step.get("index", -1))
-            skip_cells.add(index)
-            run.skipped_cells[index] = f"{status}: {why}"
-        else:
-            pid = str(step.get("part"))
-            skip_parts.add(pid)
-            run.failed_parts[pid] = status
-        run.restarts += 1
-    run.seconds = time.monotonic() - start
-    records: dict[str, list[Record]] = {}
-    for part in ic.spec.parts:
-        n = len(ic.cases[part.id])
-        if part.id in run.failed_parts or part.id not in received:
-            status = run.failed_parts.get(part.id, "error")
-            msg = (
-                f"time limit: this part did not finish within {limits.part_timeout:g} s "
-                f"(or the submission within its total of {limits.submission_timeout:g} s)"
-                if status == "timeout"
-                else "the notebook's process died while this part ran (exit(), a crash, or memory)"
-            )
-            records[part.id] = [{"__error__": msg, "__status__": status, "__fault__": True}] * n
-            continue
-        try:
-            records[part.id] = decode_records(received[part.id], n)
-        except RecordFileError as exc:
-            records[part.id] = [
-                {
-                    "__error__": f"your results could not be read: {exc}",
-                    "__status__": "error",
-                    "__fault__": True,
-                }
-            ] * n
-    return records, run
+        session.skip(decision)
+    run.seconds = time.monotonic() - session.start
+    num_cases = {pid: len(ic.cases[pid]) for pid in part_ids}
+    return part_records(num_cases, run, session.received, limits), run
 
 
 def grade_isolated(
@@ -355,7 +304,7 @@ def grade_isolated(
     spec = ic.spec
     if notebook is None:
         msg = f"no {spec.name}.ipynb was submitted"
-        return [_uniform(p, "missing", msg) for p in spec.parts], SandboxRun()
+        return uniform_results(spec.parts, "missing", msg), SandboxRun()
     try:
         data = json.loads(notebook.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
@@ -365,7 +314,7 @@ def grade_isolated(
             f"the file is not a valid notebook ({type(exc).__name__}): "
             "was it truncated or edited by hand?"
         )
-        return [_uniform(p, "invalid", msg) for p in spec.parts], SandboxRun()
+        return uniform_results(spec.parts, "invalid", msg), SandboxRun()
     with tempfile.TemporaryDirectory(prefix="dlf-sandbox-") as tmp:
         work = Path(tmp) / "work"
         records, run = run_submission(notebook, ic, limits, work)
@@ -383,17 +332,6 @@ def grade_isolated(
             "the rest of the notebook ran without it"
         )
     return results, run
-
-
-def _uniform(part: Any, status: str, message: str) -> PartResult:
-    return PartResult(
-        part.id,
-        part.title,
-        part.points,
-        0.0,
-        status,
-        [CaseResult("submission", False, "", 0.0, [message], status)],
-    )
 
 
 __all__ = [

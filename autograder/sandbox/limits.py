@@ -1,6 +1,7 @@
 """Resource limits for a sandboxed run and how they are enforced.
 
-Memory and file size are per-process rlimits (inherited by every child); the number of
+Memory and file size are per-process rlimits (inherited by every child), set by the launcher
+(:mod:`.launch`) in its own process before it execs the harness; the number of
 processes uses a cgroup (``pids`` controller, v1 or v2) because ``RLIMIT_NPROC`` does not bind
 root; wall time is enforced by the driver. When no cgroup can be created, the process limit
 falls back to ``RLIMIT_NPROC`` and the run reports that isolation is reduced.
@@ -18,7 +19,6 @@ import atexit
 import contextlib
 import os
 import re
-import resource
 import signal
 import threading
 import time
@@ -102,7 +102,7 @@ class ProcessCgroup:
         return self.path is not None
 
     def join(self) -> None:
-        """Move the calling process into the cgroup (call in the child before exec)."""
+        """Move the calling process into the cgroup (the launcher does this by path instead)."""
         if self.path is not None:
             (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
@@ -199,12 +199,3 @@ def release_leftover_cgroups(wait: float = 30.0) -> list[Path]:
 
 
 atexit.register(release_leftover_cgroups, 10.0)
-
-
-def apply_rlimits(limits: Limits, *, nproc_fallback: bool) -> None:
-    """Set the calling process's rlimits (call in the child before exec)."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_output_bytes, limits.max_output_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if nproc_fallback:
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
