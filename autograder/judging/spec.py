@@ -4,17 +4,24 @@ A spec is plain data plus case generators. Each assignment's spec lives next to 
 (``source/<assignment>/grading_spec.py``, instructor-only) and defines ``SPEC``. The public part of
 a spec (every part's definition and the public cases with their reference records) is written into
 the release as ``<assignment>.cases.npz`` by :mod:`autograder.judging.casefile`, so a student's
-kernel can
-judge public cases without the spec module, the hidden cases or ``solutions``.
+kernel can judge public cases without the spec module, the hidden cases or ``solutions``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 CheckKind = Literal["match", "equal", "selfgrad", "at_least", "true"]
+
+
+class Tolerance(TypedDict):
+    """A ``match`` check's tolerances, for ``Check(..., **tol)``: ``|got - want| <= atol +
+    rtol * |want|`` entrywise."""
+
+    rtol: float
+    atol: float
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ def _linear_case(
     """Random (W, X, y, reg[, delta]), resampled until every hinge margin is >= 1e-3 from 0."""
     rng = _rng(seed)
     while True:
-        W = (rng.standard_normal((D, C)) * 0.5 * scale).astype(dtype)
-        X = (rng.standard_normal((N, D)) * scale).astype(dtype)
+        W: np.ndarray = (rng.standard_normal((D, C)) * 0.5 * scale).astype(dtype)
+        X: np.ndarray = (rng.standard_normal((N, D)) * scale).astype(dtype)
         y = rng.integers(0, C, size=N)
         scores = X.astype(np.float64) @ W.astype(np.float64)
         margins = scores - scores[np.arange(N), y][:, None] + (1.0 if delta is None else delta)
@@ -240,9 +240,9 @@ def _sgd_case(
     rng = _rng(seed)
     D, C = 3, 2
     feats = rng.standard_normal((N, D))
-    X = np.hstack([feats, np.arange(N, dtype=np.float64)[:, None]]).astype(dtype)
-    W0 = (rng.standard_normal((D + 1, C)) * 0.1).astype(dtype)
-    targets = (feats @ rng.standard_normal((D, C))).astype(dtype)
+    X: np.ndarray = np.hstack([feats, np.arange(N, dtype=np.float64)[:, None]]).astype(dtype)
+    W0: np.ndarray = (rng.standard_normal((D + 1, C)) * 0.1).astype(dtype)
+    targets: np.ndarray = (feats @ rng.standard_normal((D, C))).astype(dtype)
     checks = (
         ("W", "history", "num_calls", "w0_unchanged")
         if batch == N
@@ -404,9 +404,7 @@ PARTS = (
             _sgd_case("h_full", 161, 7, 7, 40, "batch_size = N, other data"),
             _sgd_case("h_mini", 162, 50, 5, 300, "batch_size = 5"),
             _sgd_case("h_one", 163, 30, 1, 400, "batch_size = 1"),
-            _sgd_case(
-                "h_f32", 164, 6, 6, 20, "float32 W0 and data: W keeps the dtype", np.float32
-            ),
+            _sgd_case("h_f32", 164, 6, 6, 20, "float32 W0 and data: W keeps the dtype", np.float32),
         ],
         # an sgd that never updates, or updates wrongly, earns nothing for calling loss_fn the
         # right number of times or leaving W0 alone

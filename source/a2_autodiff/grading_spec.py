@@ -3,8 +3,8 @@
 Every case comes from a fixed seed or fixed numbers, so the public cases written into the release
 and the hidden cases regenerated at grading time are the same on every machine. Expressions are
 written as ordinary Python functions of symbolic inputs and recorded as plain-data programs
-(:func:`autograder.judging.probes.a2.record_program`), which the probes replay on the student's ``Value``
-and ``Dual`` objects.
+(:func:`autograder.judging.probes.a2.record_program`), which the probes replay on the
+student's ``Value`` and ``Dual`` objects.
 
 How the parts stay independent of each other:
 
@@ -39,7 +39,12 @@ def _rng(seed: int) -> np.random.Generator:
 
 
 def _program_case(
-    name: str, f: Fn, x: Sequence[float], note: str, *, checks: tuple[str, ...] | None = None,
+    name: str,
+    f: Fn,
+    x: Sequence[float],
+    note: str,
+    *,
+    checks: tuple[str, ...] | None = None,
     **extra: Any,
 ) -> Case:
     args: dict[str, Any] = {"x": np.asarray(x, dtype=np.float64), **record_program(f, x)}
@@ -51,19 +56,26 @@ def _program_case(
 
 
 def _numgrad_case(
-    name: str, seed: int, shape: tuple[int, ...], func: str, note: str, *,
-    h: float | None = None, dtype: type = np.float64, restored: bool = False,
+    name: str,
+    seed: int,
+    shape: tuple[int, ...],
+    func: str,
+    note: str,
+    *,
+    h: float | None = None,
+    dtype: type = np.float64,
+    restored: bool = False,
 ) -> Case:
     """A case of ``numerical_gradient``.
 
     Most cases check the gradient alone, so that a wrong gradient loses (nearly) all credit;
     the float32 cases also check the dtype, and the ``restored`` ones that ``x`` is unchanged.
     """
-    x = _rng(seed).uniform(-1.5, 1.5, size=shape).astype(dtype)
+    x: np.ndarray = _rng(seed).uniform(-1.5, 1.5, size=shape).astype(dtype)
     args: dict[str, Any] = {"func": func, "x": x}
     if h is not None:
         args["h"] = h
-    checks = ("grad32", "dtype") if dtype == np.float32 else ("grad",)
+    checks: tuple[str, ...] = ("grad32", "dtype") if dtype == np.float32 else ("grad",)
     if restored:
         checks += ("x_unchanged",)
     return Case(name, args, note, checks)
@@ -72,15 +84,24 @@ def _numgrad_case(
 def _numgrad_public() -> list[Case]:
     return [
         _numgrad_case(
-            "vector", 1, (5,), "sines", "f = sum(w * sin(x)), x of shape (5,), h = 1e-5",
+            "vector",
+            1,
+            (5,),
+            "sines",
+            "f = sum(w * sin(x)), x of shape (5,), h = 1e-5",
             restored=True,
         ),
         _numgrad_case(
             "matrix", 2, (3, 4), "quartic", "a quartic of x of shape (3, 4), h = 1e-2", h=1e-2
         ),
         _numgrad_case(
-            "float32", 3, (4,), "logsumexp", "log(sum(exp(x))) in float32, h = 1e-3",
-            h=1e-3, dtype=np.float32,
+            "float32",
+            3,
+            (4,),
+            "logsumexp",
+            "log(sum(exp(x))) in float32, h = 1e-3",
+            h=1e-3,
+            dtype=np.float32,
         ),
     ]
 
@@ -88,7 +109,11 @@ def _numgrad_public() -> list[Case]:
 def _numgrad_hidden() -> list[Case]:
     return [
         _numgrad_case(
-            "h_3d", 101, (2, 3, 2), "coupled", "entries coupled, x of shape (2, 3, 2)",
+            "h_3d",
+            101,
+            (2, 3, 2),
+            "coupled",
+            "entries coupled, x of shape (2, 3, 2)",
             restored=True,
         ),
         _numgrad_case("h_step", 102, (6,), "logsumexp", "a large step h = 0.05", h=0.05),
@@ -127,11 +152,15 @@ def _relerr_hidden() -> list[Case]:
     a = rng.standard_normal((3, 4)) * 1e-4
     return [
         Case(
-            "h_small", {"a": a, "b": a * (1 + 1e-3 * rng.standard_normal((3, 4)))},
-            "tiny entries", _ERR,
+            "h_small",
+            {"a": a, "b": a * (1 + 1e-3 * rng.standard_normal((3, 4)))},
+            "tiny entries",
+            _ERR,
         ),
         Case(
-            "h_one_zero", {"a": np.zeros(5), "b": rng.standard_normal(5)}, "one array all zero",
+            "h_one_zero",
+            {"a": np.zeros(5), "b": rng.standard_normal(5)},
+            "one array all zero",
             _ERR,
         ),
         Case("h_equal", {"a": a[0], "b": a[0].copy()}, "equal arrays", _ERR),
@@ -155,8 +184,11 @@ def _add_mul_cases(hidden: bool) -> list[Case]:
         ]
     rng = _rng(121)
     return [
-        Case(f"h{k}", {n: float(v) for n, v in zip("xyz", rng.uniform(-3, 3, 3), strict=True)},
-             "random x, y, z")
+        Case(
+            f"h{k}",
+            {n: float(v) for n, v in zip("xyz", rng.uniform(-3, 3, 3), strict=True)},
+            "random x, y, z",
+        )
         for k in range(3)
     ]
 
@@ -196,19 +228,27 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
         a, b = 1.5, -0.75
         return [
             _program_case(
-                "add", lambda x: [x[0] + x[1], x[0] + 2.5, 2.5 + x[1], x[0] + x[0]], [a, b],
+                "add",
+                lambda x: [x[0] + x[1], x[0] + 2.5, 2.5 + x[1], x[0] + x[0]],
+                [a, b],
                 "a + b, a + 2.5, 2.5 + b, a + a",
             ),
             _program_case(
-                "mul", lambda x: [x[0] * x[1], x[0] * 3.0, -2.0 * x[1], x[0] * x[0]], [a, b],
+                "mul",
+                lambda x: [x[0] * x[1], x[0] * 3.0, -2.0 * x[1], x[0] * x[0]],
+                [a, b],
                 "a * b, a * 3, -2 * b, a * a",
             ),
             _program_case(
-                "pow", lambda x: [x[0] ** 2, x[0] ** -1.5, x[1] ** 3, x[0] ** 0.5], [a, b],
+                "pow",
+                lambda x: [x[0] ** 2, x[0] ** -1.5, x[1] ** 3, x[0] ** 0.5],
+                [a, b],
                 "a ** 2, a ** -1.5, b ** 3, a ** 0.5",
             ),
             _program_case(
-                "exp_log", lambda x: [x[0].exp(), x[1].exp(), x[0].log()], [a, b],
+                "exp_log",
+                lambda x: [x[0].exp(), x[1].exp(), x[0].log()],
+                [a, b],
                 "exp(a), exp(b), log(a)",
             ),
             _program_case(
@@ -219,7 +259,9 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
             ),
             _program_case("relu", lambda x: [x[0].relu(), x[1].relu()], [a, b], "relu(a), relu(b)"),
             _program_case(
-                "relu_at_zero", lambda x: [x[0].relu(), x[1].relu()], [0.0, 2.0],
+                "relu_at_zero",
+                lambda x: [x[0].relu(), x[1].relu()],
+                [0.0, 2.0],
                 "relu(0) and relu(2): at exactly 0 the derivative is 0",
             ),
             _program_case(
@@ -239,19 +281,27 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
     a, b, c = -2.25, 0.6, 3.1
     return [
         _program_case(
-            "h_add", lambda x: [x[2] + x[0], x[1] + -1.0, 0.5 + x[2], x[1] + x[1]], [a, b, c],
+            "h_add",
+            lambda x: [x[2] + x[0], x[1] + -1.0, 0.5 + x[2], x[1] + x[1]],
+            [a, b, c],
             "sums",
         ),
         _program_case(
-            "h_mul", lambda x: [x[1] * x[2], x[0] * x[0], 0.25 * x[2], x[2] * -4.0], [a, b, c],
+            "h_mul",
+            lambda x: [x[1] * x[2], x[0] * x[0], 0.25 * x[2], x[2] * -4.0],
+            [a, b, c],
             "products",
         ),
         _program_case(
-            "h_pow", lambda x: [x[2] ** 1.5, x[0] ** 2, x[1] ** -1, x[0] ** 3], [a, b, c],
+            "h_pow",
+            lambda x: [x[2] ** 1.5, x[0] ** 2, x[1] ** -1, x[0] ** 3],
+            [a, b, c],
             "powers",
         ),
         _program_case(
-            "h_exp_log", lambda x: [x[0].exp(), x[1].log(), x[2].log(), x[2].exp()], [a, b, c],
+            "h_exp_log",
+            lambda x: [x[0].exp(), x[1].log(), x[2].log(), x[2].exp()],
+            [a, b, c],
             "exp and log",
         ),
         _program_case(
@@ -260,8 +310,9 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
             [a, b, c],
             "tanh and sigmoid",
         ),
-        _program_case("h_relu", lambda x: [x[0].relu(), x[1].relu(), x[2].relu()], [a, b, c],
-                      "relu"),
+        _program_case(
+            "h_relu", lambda x: [x[0].relu(), x[1].relu(), x[2].relu()], [a, b, c], "relu"
+        ),
         _program_case(
             "h_sigmoid_extreme",
             lambda x: [x[0].sigmoid(), x[1].sigmoid(), x[2].sigmoid(), x[2].relu()],
@@ -283,7 +334,10 @@ def _value_ops_cases(hidden: bool) -> list[Case]:
 
 
 def _graph_case(
-    name: str, kind: str, f: Callable[[list[Sym]], tuple[Sym, list[Sym]]], x: Sequence[float],
+    name: str,
+    kind: str,
+    f: Callable[[list[Sym]], tuple[Sym, list[Sym]]],
+    x: Sequence[float],
     note: str,
 ) -> Case:
     """A one-output graph: ``f`` returns the output and the nodes whose gradients are recorded."""
@@ -333,8 +387,11 @@ def _random_dag(seed: int, n: int, ops: int) -> tuple[Fn, list[float], list[int]
     while True:
         x = [float(v) for v in rng.choice([-1, 1], n) * rng.uniform(0.5, 1.2, n)]
         plan = [
-            (str(rng.choice(["+", "-", "*", "*"])), int(rng.integers(0, n + k)),
-             int(rng.integers(max(0, n + k - 4), n + k)))
+            (
+                str(rng.choice(["+", "-", "*", "*"])),
+                int(rng.integers(0, n + k)),
+                int(rng.integers(max(0, n + k - 4), n + k)),
+            )
             for k in range(ops)
         ]
 
@@ -377,24 +434,39 @@ def _backward_cases(hidden: bool) -> list[Case]:
     if not hidden:
         return [
             _graph_case(
-                "lecture", "tree", _lecture_graph, [-2.0, 5.0, -4.0],
+                "lecture",
+                "tree",
+                _lecture_graph,
+                [-2.0, 5.0, -4.0],
                 "f = (x + y) * z: grads of x, y, z, q = x + y",
             ),
             _graph_case(
-                "square", "fanout", lambda s: (s[0] * s[0], [s[0]]), [3.0],
+                "square",
+                "fanout",
+                lambda s: (s[0] * s[0], [s[0]]),
+                [3.0],
                 "f = a * a: one operation uses a twice; grad of a",
             ),
             _graph_case(
-                "two_branches", "fanout", lambda s: (s[0] * s[1] + s[0] * s[2], list(s)),
-                [2.0, -1.5, 0.5], "f = x * y + x * z: x feeds two branches; grads of x, y, z",
+                "two_branches",
+                "fanout",
+                lambda s: (s[0] * s[1] + s[0] * s[2], list(s)),
+                [2.0, -1.5, 0.5],
+                "f = x * y + x * z: x feeds two branches; grads of x, y, z",
             ),
             _graph_case(
-                "diamond", "shared", _diamond, [1.5, -2.0, 0.5],
+                "diamond",
+                "shared",
+                _diamond,
+                [1.5, -2.0, 0.5],
                 "u = x * y, v = u + z, f = u * v: u reaches f directly and through v; "
                 "grads of x, y, z, u, v",
             ),
             _graph_case(
-                "diamond_flipped", "shared", _diamond_flipped, [0.5, 1.0, -2.0],
+                "diamond_flipped",
+                "shared",
+                _diamond_flipped,
+                [0.5, 1.0, -2.0],
                 "u = x + y, v = z * u, f = v * u - z: the same shape, operands the other way "
                 "round; grads of x, y, z, u, v",
             ),
@@ -402,15 +474,24 @@ def _backward_cases(hidden: bool) -> list[Case]:
         ]
     return [
         _graph_case(
-            "h_tree", "tree", lambda s: ((s[0] - s[1]) * (s[2] + s[3]) * s[4], list(s)),
-            [0.5, -1.25, 2.0, 0.75, -1.5], "a tree of + - *",
+            "h_tree",
+            "tree",
+            lambda s: ((s[0] - s[1]) * (s[2] + s[3]) * s[4], list(s)),
+            [0.5, -1.25, 2.0, 0.75, -1.5],
+            "a tree of + - *",
         ),
         _graph_case(
-            "h_cube", "fanout", lambda s: (s[0] * s[0] * s[0] - s[1] * s[0], list(s)),
-            [1.25, 0.5], "a node used three times and more",
+            "h_cube",
+            "fanout",
+            lambda s: (s[0] * s[0] * s[0] - s[1] * s[0], list(s)),
+            [1.25, 0.5],
+            "a node used three times and more",
         ),
         _graph_case(
-            "h_shared", "shared", _shared_interior, [0.75, -0.5, 1.25],
+            "h_shared",
+            "shared",
+            _shared_interior,
+            [0.75, -0.5, 1.25],
             "an intermediate node used by three later nodes",
         ),
         _dag_case("h_dag1", 141, "a random graph with many shared nodes"),
@@ -448,37 +529,50 @@ def _dual_cases(hidden: bool) -> list[Case]:
         fc, xc = _random_composition(31, 3)
         return [
             _dual_case(
-                "add_sub", lambda s: [s[0] + s[1], s[0] - s[1], s[0] + 2.0, 3.0 - s[1], -s[0]],
-                x, v, "a + b, a - b, a + 2, 3 - b, -a",
+                "add_sub",
+                lambda s: [s[0] + s[1], s[0] - s[1], s[0] + 2.0, 3.0 - s[1], -s[0]],
+                x,
+                v,
+                "a + b, a - b, a + 2, 3 - b, -a",
             ),
             _dual_case(
-                "mul", lambda s: [s[0] * s[1], s[0] * s[0], 2.5 * s[1], s[1] * -1.5], x, v,
+                "mul",
+                lambda s: [s[0] * s[1], s[0] * s[0], 2.5 * s[1], s[1] * -1.5],
+                x,
+                v,
                 "a * b, a * a, 2.5 * b, b * -1.5",
             ),
             _dual_case(
                 "div", lambda s: [s[0] / s[1], 1.0 / s[0], s[1] / 4.0], x, v, "a / b, 1 / a, b / 4"
             ),
             _dual_case(
-                "pow", lambda s: [s[0] ** 3, s[1] ** 0.5, s[0] ** -2], x, v,
+                "pow",
+                lambda s: [s[0] ** 3, s[1] ** 0.5, s[0] ** -2],
+                x,
+                v,
                 "a ** 3, b ** 0.5, a ** -2",
             ),
             _dual_case("sin_cos", lambda s: [s[0].sin(), s[1].cos()], x, v, "sin(a), cos(b)"),
             _dual_case("exp_log", lambda s: [s[0].exp(), s[1].log()], x, v, "exp(a), log(b)"),
             _dual_case("tanh", lambda s: [s[0].tanh(), s[1].tanh()], x, v, "tanh(a), tanh(b)"),
-            _dual_case(
-                "composition", fc, xc, [0.5, -1.0, 2.0], "a composition of every operation"
-            ),
+            _dual_case("composition", fc, xc, [0.5, -1.0, 2.0], "a composition of every operation"),
         ]
     x, v = [-1.1, 0.45, 2.2], [0.3, 1.0, -2.0]
     f1, x1 = _random_composition(131, 3)
     f2, x2 = _random_composition(132, 4)
     return [
         _dual_case(
-            "h_add_sub", lambda s: [s[2] - s[0], s[1] + s[2], 1.0 - s[0], s[1] - 0.5], x, v,
+            "h_add_sub",
+            lambda s: [s[2] - s[0], s[1] + s[2], 1.0 - s[0], s[1] - 0.5],
+            x,
+            v,
             "sums and differences",
         ),
         _dual_case(
-            "h_mul", lambda s: [s[0] * s[2], s[1] * s[1], -3.0 * s[0], s[2] * 0.5], x, v,
+            "h_mul",
+            lambda s: [s[0] * s[2], s[1] * s[1], -3.0 * s[0], s[2] * 0.5],
+            x,
+            v,
             "products",
         ),
         _dual_case("h_div", lambda s: [s[2] / s[0], 2.0 / s[1], s[0] / 3.0], x, v, "quotients"),
@@ -486,7 +580,9 @@ def _dual_cases(hidden: bool) -> list[Case]:
         _dual_case(
             "h_unary",
             lambda s: [s[0].sin(), s[2].cos(), s[1].log(), s[0].exp(), s[2].tanh()],
-            x, v, "sin, cos, log, exp, tanh",
+            x,
+            v,
+            "sin, cos, log, exp, tanh",
         ),
         _dual_case("h_comp1", f1, x1, [1.0, 0.0, -0.5], "a composition of every operation"),
         _dual_case("h_comp2", f2, x2, [0.2, -0.7, 1.1, 0.4], "another composition"),
@@ -517,8 +613,10 @@ def _random_vector_function(seed: int, n: int, m: int, kind: str) -> tuple[Fn, l
     for _ in range(m):
         used = rng.permutation(n)[: int(rng.integers((n + 1) // 2, n + 1))]
         plans.append(
-            [(int(j), round(float(rng.uniform(-0.5, 0.5)), 3), bool(rng.random() < 0.4))
-             for j in used]
+            [
+                (int(j), round(float(rng.uniform(-0.5, 0.5)), 3), bool(rng.random() < 0.4))
+                for j in used
+            ]
         )
     term = _TERMS[kind]
 
@@ -563,13 +661,17 @@ def _jacobian_cases(hidden: bool) -> list[Case]:
             _program_case("wide", _wide, [0.3, -0.6, 0.9, 0.2, -0.4], "f: R^5 -> R^2, with tanh"),
             _program_case("tall", _tall, [0.7, -0.2], "f: R^2 -> R^4, with exp"),
             _program_case(
-                "shared", _shared_rows, [0.4, 1.1, -0.8],
+                "shared",
+                _shared_rows,
+                [0.4, 1.1, -0.8],
                 "f: R^3 -> R^3 with log, every output uses u = x0 - x1",
             ),
             Case(
                 "float32",
-                {**_program_case("f32", _tall, [0.5, -0.25], "").args,
-                 "x": np.array([0.5, -0.25], dtype=np.float32)},
+                {
+                    **_program_case("f32", _tall, [0.5, -0.25], "").args,
+                    "x": np.array([0.5, -0.25], dtype=np.float32),
+                },
                 "float32 x: J has the dtype of x",
             ),
         ]
@@ -678,7 +780,9 @@ PARTS = (
         "value_ops",
         (
             Check("match", "data", rtol=1e-9, atol=1e-12, label="values (.data)"),
-            Check("match", "local", rtol=1e-9, atol=1e-12, label="local derivatives (.local_grads)"),
+            Check(
+                "match", "local", rtol=1e-9, atol=1e-12, label="local derivatives (.local_grads)"
+            ),
         ),
         public_cases=lambda: _value_ops_cases(False),
         hidden_cases=lambda: _value_ops_cases(True),
@@ -697,14 +801,30 @@ PARTS = (
         16,
         "value_backward",
         (
-            Check("match", "grads_tree", rtol=1e-9, atol=1e-12,
-                  label="gradients (no shared nodes)"),
-            Check("match", "grads_fanout", rtol=1e-9, atol=1e-12,
-                  label="gradients with a node used twice"),
-            Check("match", "grads_shared", rtol=1e-9, atol=1e-12,
-                  label="gradients through shared intermediate nodes"),
-            Check("match", "grads_deep", rtol=1e-9, atol=1e-12,
-                  label="gradient at the start of a long chain"),
+            Check(
+                "match", "grads_tree", rtol=1e-9, atol=1e-12, label="gradients (no shared nodes)"
+            ),
+            Check(
+                "match",
+                "grads_fanout",
+                rtol=1e-9,
+                atol=1e-12,
+                label="gradients with a node used twice",
+            ),
+            Check(
+                "match",
+                "grads_shared",
+                rtol=1e-9,
+                atol=1e-12,
+                label="gradients through shared intermediate nodes",
+            ),
+            Check(
+                "match",
+                "grads_deep",
+                rtol=1e-9,
+                atol=1e-12,
+                label="gradient at the start of a long chain",
+            ),
         ),
         public_cases=lambda: _backward_cases(False),
         hidden_cases=lambda: _backward_cases(True),

@@ -18,8 +18,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part, Tolerance
 from autograder.student.datasets import load_digits_split
-from autograder.judging.spec import AssignmentSpec, Case, Check, Part
 
 FloatArray = np.ndarray
 
@@ -35,8 +35,8 @@ def _off_zero(x: FloatArray, gap: float = 1e-2) -> FloatArray:
 
 # ------------------------------------------------------------------------------ layers
 
-OUT_TOL = {"rtol": 1e-6, "atol": 1e-9}
-F32_TOL = {"rtol": 1e-4, "atol": 1e-6}
+OUT_TOL: Tolerance = {"rtol": 1e-6, "atol": 1e-9}
+F32_TOL: Tolerance = {"rtol": 1e-4, "atol": 1e-6}
 DTYPE_CHECK = Check(
     "true", "dtype_kept", label="dtype kept (float32 in, float32 out for every returned array)"
 )
@@ -391,7 +391,7 @@ def _affine_backward_part() -> Part:
 
 # ------------------------------------------------------------------------------ Jacobians
 
-JAC_TOL = {"rtol": 1e-7, "atol": 1e-10}
+JAC_TOL: Tolerance = {"rtol": 1e-7, "atol": 1e-10}
 
 
 def _affine_jacobian_case(name: str, seed: int, D: int, M: int) -> Case:

@@ -3,13 +3,13 @@
 Every case comes from a fixed seed, so the public cases written into the release and the hidden
 cases regenerated at grading time are the same on every machine.
 
-Initialisers are graded statistically (see :func:`autograder.judging.probes.a4.init_statistics`): the
-sample variance, mean and shape of the distribution of one large draw (tens of thousands of
+Initialisers are graded statistically (see :func:`autograder.judging.probes.a4.init_statistics`):
+the sample variance, mean and shape of the distribution of one large draw (tens of thousands of
 entries) are compared with the initialiser's target with tolerances of 6 standard errors, so a
-correct initialiser fails with probability about 2e-9 per check, and never for the fixed seeds
-here (the tests run the reference on every case). The rng must be the only randomness: the same
-seed gives the same array, another seed another one. Nothing asks for bit-equality with the
-reference's stream.
+correct initialiser fails with probability about 2e-9 per check, and never for the fixed seeds here
+(the tests run the reference on every case). The rng must be the only randomness: the same seed
+gives the same array, another seed another one. Nothing asks for bit-equality with the reference's
+stream.
 
 Optimisers are graded on whole trajectories of several steps on a noisy quadratic, every
 hyper-parameter set to a non-default value in some case. Minibatches are judged from the rows the
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.judging.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part, Tolerance
 
 FloatArray = np.ndarray
-TOL = {"rtol": 1e-6, "atol": 1e-9}
+TOL: Tolerance = {"rtol": 1e-6, "atol": 1e-9}
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -226,7 +226,7 @@ def _layer_statistics() -> Part:
         ),
         _stack_case("h_relu_wide", 1414, [30] * 11, "relu", 2.0, 20, "ReLU, too large weights"),
     ]
-    tol = {"rtol": 1e-6, "atol": 1e-12}
+    tol: Tolerance = {"rtol": 1e-6, "atol": 1e-12}
     return Part(
         "test_layer_statistics",
         "Per-layer statistics of a deep stack",
@@ -291,7 +291,7 @@ def _two_layer_case(
 
 
 def _two_layer() -> Part:
-    tol = {"rtol": 1e-6, "atol": 1e-9}
+    tol: Tolerance = {"rtol": 1e-6, "atol": 1e-9}
     return Part(
         "test_train_two_layer",
         "Equal units stay equal: full-batch training of a two-layer net",
@@ -401,7 +401,7 @@ def _clip() -> Part:
             nonfinite=True,
         ),
     ]
-    tol = {"rtol": 1e-9, "atol": 1e-12}
+    tol: Tolerance = {"rtol": 1e-9, "atol": 1e-12}
     global_hint = (
         "clip by the GLOBAL norm sqrt(sum_k ||g_k||**2) of all the tensors together and scale "
         "every tensor by the same factor max_norm / (total_norm + 1e-6); clipping each tensor "

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from autograder.judging.spec import AssignmentSpec, Case, Check, Part
+from autograder.judging.spec import AssignmentSpec, Case, Check, Part, Tolerance
 
 FloatArray = np.ndarray
 
@@ -25,7 +25,7 @@ def _rng(seed: int) -> np.random.Generator:
 
 # ------------------------------------------------------------------------------ weight decay
 
-STEP_TOL = {"rtol": 1e-9, "atol": 1e-12}
+STEP_TOL: Tolerance = {"rtol": 1e-9, "atol": 1e-12}
 
 
 def _wd_case(
@@ -171,8 +171,8 @@ def _dropout_case(
     dtype: type = np.float64,
 ) -> Case:
     rng = _rng(seed)
-    x = _no_zeros(rng.standard_normal(shape)).astype(dtype)
-    dout = rng.standard_normal(shape).astype(dtype)
+    x: np.ndarray = _no_zeros(rng.standard_normal(shape)).astype(dtype)
+    dout: np.ndarray = rng.standard_normal(shape).astype(dtype)
     return Case(name, {"x": x, "dout": dout, "p": p, "draws": draws, "seed": seed + 100}, note)
 
 
@@ -215,7 +215,7 @@ def _dropout() -> Part:
 # ------------------------------------------------------------------------------ dropout MLP
 
 MAX_LAYERS = 3
-MLP_TOL = {"rtol": 1e-8, "atol": 1e-10}
+MLP_TOL: Tolerance = {"rtol": 1e-8, "atol": 1e-10}
 
 
 def _mlp_case(
@@ -235,8 +235,10 @@ def _mlp_case(
         args[f"W{layer}"] = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
         args[f"b{layer}"] = 0.1 * rng.standard_normal(fan_out)  # non-zero: their gradients count
     L = len(sizes) - 1
-    checks = ("loss", "scores_eval") + tuple(
-        f"d{p_}{layer}" for layer in range(1, L + 1) for p_ in ("W", "b")
+    checks = (
+        "loss",
+        "scores_eval",
+        *tuple(f"d{p_}{layer}" for layer in range(1, L + 1) for p_ in ("W", "b")),
     )
     return Case(name, args, note, checks)
 
