@@ -28,7 +28,7 @@ def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-
 
 
 def assert_grad_close(analytic: Any, numeric: Any, f_scale: float = 1.0) -> None:
-    """Entrywise rule of DESIGN.md section 7: ``|a-n| <= 1e-8*max(1,|f|) + 1e-5*max(|a|,|n|)``."""
+    """The rule of docs/architecture.md: ``|a-n| <= 1e-8*max(1,|f|) + 1e-5*max(|a|,|n|)``."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     assert a.shape == n.shape, f"shape {a.shape} != {n.shape}"

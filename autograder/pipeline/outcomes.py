@@ -7,8 +7,8 @@ and by ``autograder validate``. A test cell's outputs say one of four things:
   kernel was interrupted) is status ``timeout``, anything else ``error``; the part scores 0;
 - it displayed the check's machine-readable result (:data:`RESULT_MIME`): that is the verdict,
   with the score taken from the result itself (``score_from="result"``) or, for engines whose
-  scores must equal nbgrader's, from nbgrader's own rule applied with the spec's points
-  (``score_from="nbgrader"``: the cell's numeric value, 0 after an error or anything on stderr);
+  scores must equal nbgrader's, by nbgrader's rule (``score_from="nbgrader"``: the cell's
+  numeric value, 0 after anything on stderr), always within ``[0, points]`` of the spec;
 - it displayed nothing: status ``error``, 0 (the check never ran to the end);
 - it is not there: status ``missing``, 0.
 """
@@ -64,13 +64,24 @@ def _payload(cell: Any) -> dict[str, Any] | None:
     return payload
 
 
-def _nbgrader_score(cell: Any, points: float) -> float:
-    """nbgrader's score for the cell, with the spec's points (never the notebook's)."""
-    from nbgrader.utils import determine_grade
+def _nbgrader_score(cell: Any, result_score: float) -> float:
+    """nbgrader's rule for a test cell: 0 after an error or anything on stderr, else its value.
 
-    cell.metadata.setdefault("nbgrader", {})["points"] = points
-    score, _ = determine_grade(cell)
-    return float(score if score is not None else 0.0)
+    Stricter than nbgrader where only a tampered cell can go: a value that is not a number
+    (nbgrader: full points) is NaN here, so it fails; a negative one (nbgrader: full points) is
+    clamped to 0 by the caller. With no value at all the check's own score counts.
+    """
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "error" or (kind == "stream" and out.get("name") == "stderr"):
+            return 0.0
+        if kind == "execute_result":
+            text = out.get("data", {}).get("text/plain", "")
+            try:
+                return float("".join(text) if isinstance(text, list) else text)
+            except ValueError:
+                return math.nan
+    return result_score
 
 
 def read_outcome(
@@ -89,7 +100,7 @@ def read_outcome(
         return failed_part(part, "error", NO_RESULT_MESSAGE, case="test cell")
     result = PartResult.from_dict(payload)
     result.points = part.points
-    score = _nbgrader_score(cell, part.points) if score_from == "nbgrader" else result.score
+    score = _nbgrader_score(cell, result.score) if score_from == "nbgrader" else result.score
     if not math.isfinite(score):
         # the notebook's code can make a cell's value NaN or infinite in these engines
         return failed_part(part, "failed", "the test cell's score is not a finite number")

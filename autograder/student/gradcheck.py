@@ -1,6 +1,6 @@
 """Numeric gradient checks in float64, with reports a student can act on.
 
-The pass rule (measured, see DESIGN.md section 7) is entrywise::
+The pass rule (measured, see docs/architecture.md, Gradient checks) is entrywise::
 
     |a - n| <= ABS_FLOOR * max(1, |f|) + REL_TOL * max(|a|, |n|)
 

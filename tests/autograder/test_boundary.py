@@ -1,4 +1,4 @@
-"""The boundary of DESIGN.md section 2: ``autograder`` never imports ``solutions`` at module level.
+"""``autograder`` never imports ``solutions`` at module level (docs/architecture.md, Layout).
 
 Only :mod:`autograder.judging.reference` may import it, and only inside its functions.
 """

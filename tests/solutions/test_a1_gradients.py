@@ -1,7 +1,7 @@
 """a1 gradients: float64 finite-difference checks and naive == vectorized (hypothesis).
 
 Every analytic gradient is checked against ``tests/numeric.py`` (centred differences, an oracle
-that shares no code with ``solutions``), with the entrywise rule of DESIGN.md section 7. Hinge
+that shares no code with ``solutions``), with the entrywise rule of docs/architecture.md. Hinge
 cases are resampled until every margin is at least 1e-3 away from its kink.
 """
 
@@ -40,7 +40,7 @@ def hinge_case(
     """Random (W, X, y) whose margins are all >= KINK_GAP from 0, with some active, some not.
 
     X gets a constant last column (the bias trick) so that the bias row of W is non-zero and
-    exercised, as DESIGN.md section 7 asks.
+    exercised, as docs/architecture.md, Gradient checks asks.
     """
     for _ in range(1000):
         W = rng.standard_normal((D, C))

@@ -2,7 +2,8 @@
 
 Expected values are derived by hand in the comments or computed by a second, naive implementation
 here (Python's ``math`` module, entry by entry). Gradients are checked entrywise in float64
-against the independent finite-difference oracle ``tests.numeric`` with DESIGN.md section 7's rule.
+against the independent finite-difference oracle ``tests.numeric`` with the rule of
+docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ ELEMENTWISE = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "
 
 
 def away_from_kink(x: np.ndarray, rng: np.random.Generator, eps: float = 1e-3) -> np.ndarray:
-    """Resample every entry closer than ``eps`` to 0 until none is (DESIGN.md section 7)."""
+    """Resample every entry closer than ``eps`` to 0 until none is (docs/architecture.md)."""
     x = x.copy()
     close = np.abs(x) < eps
     while close.any():

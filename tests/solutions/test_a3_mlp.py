@@ -136,7 +136,7 @@ def test_mlp_gradcheck_leaky_relu_parameter() -> None:
 
 
 def test_mlp_directional_check_larger_net() -> None:
-    """Three random directions per parameter tensor on a bigger net (DESIGN.md section 7)."""
+    """Three random directions per parameter tensor on a bigger net (docs/architecture.md)."""
     model, X, y = random_setup([64, 32, 32, 10], "relu", "softmax", reg=0.01, N=20, seed=12)
     loss, grads = model.loss(X, y)
     rng = np.random.default_rng(13)
