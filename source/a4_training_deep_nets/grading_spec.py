@@ -908,7 +908,7 @@ def _minibatches() -> Part:
 #   a linear softmax classifier (momentum, Adam, or SGD 40 epochs):   <= 0.24 / <= 0.28
 # The thresholds (0.82 validation, 0.85 test) leave the fixed network a margin of 0.06 and are
 # far out of reach of a linear model (whatever its training: it cannot rank both polarities)
-# and of the badly initialised deep net. tests/autograder/test_probes_a4.py re-measures both.
+# and of the badly initialised deep net. tests/judging/test_probes_a4.py re-measures both.
 DEEP_VAL, DEEP_TEST, DEEP_FLOOR = 0.82, 0.85, 0.5
 
 

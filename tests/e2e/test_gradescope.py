@@ -64,7 +64,12 @@ def gradescope_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         names = zf.namelist()
         zf.extractall(root / "source")
     # Gradescope's layout: these at the zip root, the course importable from there
-    for name in ("setup.sh", "run_autograder", "requirements.txt", "autograder/platforms/gradescope.py"):
+    for name in (
+        "setup.sh",
+        "run_autograder",
+        "requirements.txt",
+        "autograder/platforms/gradescope.py",
+    ):
         assert name in names
     assert f"source/{A1}/grading_spec.py" in names
     assert not any(n.startswith("source/source/") or "submitted" in n for n in names)
