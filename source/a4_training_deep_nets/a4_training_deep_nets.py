@@ -428,10 +428,13 @@ for label, W1_0, W2_0 in (
 # If a typical layer scales vectors by a factor $\rho$, $L$ layers scale them by about
 # $\rho^L$: vanishing for $\rho < 1$, exploding for $\rho > 1$.
 #
-# > **Note on the lecture slides.** They make this argument with the **eigenvalues** of the
-# > weight matrices. For the non-symmetric (and, with ReLU, masked) products of a network, the
-# > eigenvalues can be small while the product still stretches some vectors enormously; the
-# > singular values are the right measure, and below you measure them.
+# > **Note on the lecture slides.** They relate vanishing and exploding gradients to the
+# > **eigenvalues** of the Jacobian. A layer's Jacobian is $D_l \times D_{l-1}$, usually not
+# > square, so it has no eigenvalues; and even a square one can have small eigenvalues while it
+# > stretches some vector enormously: $\begin{pmatrix} 0 & 100 \\ 0 & 0 \end{pmatrix}$ has
+# > both eigenvalues 0 and maps $(0, 1)$ to $(100, 0)$. The size of a gradient is governed by
+# > the **singular values**; the eigenvalue argument is right only for symmetric (normal)
+# > matrices, where the two coincide in absolute value.
 #
 # **Your task.** Write `stack_jacobian(x, weights, activation, *, biases=None)` for one sample
 # `x` of shape `(D_0,)` and the stack of Part 2 (`ACTIVATIONS[activation]` after every layer,
@@ -513,9 +516,11 @@ for label, sv in spectra.items():
 # The singular values of the 30-layer Jacobian spread over many orders of magnitude (every ReLU
 # that is off removes a direction, so most of the 64 are numerically zero; the plot shows the
 # 20 largest), and their whole level moves by a factor $2^{30} \approx 10^9$ between 0.5x and
-# 1x He, and again between 1x and 2x: the same factor as the gradient norms on the left, and
-# the per-layer factor printed above is close to the scale factor times its value at 1x. Three
-# fixes follow: clip gradients that explode (Part 4), give the gradient a path that does not
+# 1x He, and again between 1x and 2x: the same factor as the gradient norms on the left. Here
+# it is exact: ReLU is positively homogeneous ($\max(0, c a) = c \max(0, a)$ for $c > 0$), so
+# with zero biases scaling every weight by $c$ keeps every unit's on/off pattern and multiplies
+# $J$ by exactly $c^{30}$; the per-layer factors printed above are $c$ times the one at 1x.
+# Three fixes follow: clip gradients that explode (Part 4), give the gradient a path that does not
 # shrink (Part 5), and renormalise the activations at every layer (Part 6).
 
 # %% [markdown]

@@ -269,12 +269,14 @@ def _two_layer_case(
     activation: str | None = None,
     lr: float = 0.5,
     steps: int = 20,
+    score_scale: float = 1.0,
 ) -> Case:
     rng = _rng(seed)
     if constant:  # every hidden unit the same (zero biases; weights 0.1 and 0.2)
         W1, W2 = np.full((D, H), 0.1), np.full((H, C), 0.2)
     else:
         W1, W2 = rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal((H, C)) / np.sqrt(H)
+        W2 = score_scale * W2
     args: dict[str, object] = {
         "X": rng.standard_normal((N, D)),
         "y": rng.integers(0, C, size=N),
@@ -340,8 +342,25 @@ def _two_layer() -> Part:
                 steps=30,
                 lr=1.0,
             ),
+            # scores of a thousand or more, far apart between rows: exp overflows unless the
+            # softmax subtracts each ROW's maximum
+            _two_layer_case(
+                "h_large_scores",
+                1417,
+                12,
+                4,
+                5,
+                3,
+                "random weights, scores in the thousands",
+                constant=False,
+                steps=3,
+                lr=1e-3,
+                score_scale=3000.0,
+            ),
         ],
         hints={
+            "W1:nonfinite": "subtract each row's maximum score before np.exp (S - S.max(axis=1, "
+            "keepdims=True)): exp of a score above 709 overflows",
             "W1": "one step: dS = (softmax(S) - onehot(y)) / N, dW2 = H.T @ dS, db2 = dS.sum(0), "
             "dA = (dS @ W2.T) * g'(A), dW1 = X.T @ dA, db1 = dA.sum(0); update every parameter "
             "by -lr times its gradient, all from the same forward pass",

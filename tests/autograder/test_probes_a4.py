@@ -706,3 +706,30 @@ def test_a_forged_initialiser_record_is_an_error_not_a_pass(spec: AssignmentSpec
     forged = {"W": "looks fine", "W_same_seed": 1.0, "W_other_seed": 2.0, "next_draws": 0.0}
     rec = measure_record(part, case.args, forged)
     assert rec.get("__status__") == "error"
+
+
+def test_optimizer_measure_decides_the_no_modification_checks_itself(
+    spec: AssignmentSpec,
+) -> None:
+    """From a reference record: an altered gradient, state or state layout fails its check."""
+    part = spec.part("test_sgd_momentum_nesterov")
+    case = next(c for c in part.public_cases() if c.name == "momentum_half")
+    ns = {name: getattr(reference, name) for name in part.functions}
+    raw = run_probe(ns, part, case.args)
+    good = measure_record(part, case.args, raw)
+    assert good["w_unchanged"] and good["dw_unchanged"] and good["state_unchanged"]
+    assert good["state_sizes_before"].tolist() == [3] * case.args["noise"].shape[0]
+
+    bent = dict(raw, grads_after=raw["grads_after"] + 0.1 * raw["inputs_after"])
+    assert measure_record(part, case.args, bent)["dw_unchanged"] is False
+    stepped = raw["state_after"].copy()
+    stepped[4] += 1.0
+    assert (
+        measure_record(part, case.args, dict(raw, state_after=stepped))["state_unchanged"] is False
+    )
+    grown = dict(raw, state_after=np.append(raw["state_after"], 0.0))
+    grown["state_sizes_after"] = raw["state_sizes_after"].copy()
+    grown["state_sizes_after"][-1] += 1
+    assert measure_record(part, case.args, grown)["state_unchanged"] is False
+    short = dict(raw, grads_after=raw["grads_after"][:-1])
+    assert measure_record(part, case.args, short).get("__status__") == "error"
