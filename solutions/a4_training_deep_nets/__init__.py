@@ -12,6 +12,7 @@ from solutions.a4_training_deep_nets.initializers import (
     xavier_uniform_init,
     zeros_init,
 )
+from solutions.a4_training_deep_nets.jacobian import stack_jacobian
 from solutions.a4_training_deep_nets.layernorm import layernorm_backward, layernorm_forward
 from solutions.a4_training_deep_nets.minibatch import iterate_minibatches
 from solutions.a4_training_deep_nets.newton import (
@@ -82,6 +83,7 @@ __all__ = [
     "sgd_step",
     "small_normal_init",
     "stack_grad_norms",
+    "stack_jacobian",
     "step_decay",
     "train_two_layer",
     "xavier_normal_init",

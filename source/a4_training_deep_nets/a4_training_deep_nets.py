@@ -18,8 +18,8 @@
 #
 # 1. **initialisers** (zeros, small normal, Xavier, He, LeCun) and why their variance is what it is;
 # 2. **per-layer statistics** of a 10-layer net: activations and gradients under each initialiser;
-# 3. **vanishing and exploding gradients**: gradient norm against depth, and the singular values
-#    of the product of layer Jacobians;
+# 3. **vanishing and exploding gradients**: gradient norm against depth, and the Jacobian of
+#    the whole stack (the product of the layer Jacobians) with its singular values;
 # 4. **gradient clipping** by the global norm;
 # 5. **residual blocks** `x + F(x)`, which keep gradients alive through depth;
 # 6. **layer normalisation**, forward and backward;
@@ -211,7 +211,7 @@ def zeros_init(fan_in, fan_out, rng, *, dtype=np.float64):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_initializers", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_initializers", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_initializers", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_initializers", globals(), hidden=True)
@@ -415,40 +415,92 @@ for label, W1_0, W2_0 in (
 # %% [markdown]
 # ## Part 3: vanishing and exploding gradients
 #
-# The backward pass multiplies the upstream gradient by one Jacobian per layer,
-# $\nabla_{h_0} L = J_1^\top J_2^\top \cdots J_L^\top \nabla_{h_L} L$ with
-# $J_l = \operatorname{diag}(g'(a_l))\, W_l^\top$. The size of this product is governed by the
-# **singular values** of the product of Jacobians: if a typical layer scales vectors by a
-# factor $\rho$, $L$ layers scale them by about $\rho^L$. (The slides speak of the
-# eigenvalues of the weight matrices; for the non-symmetric products of a network the singular
-# values are the right measure: they are exactly how much the product stretches or shrinks a
-# vector in each direction.) Below: ReLU stacks of 30 layers at 0.5, 1 and 2 times the He
-# standard deviation. At 1x the gradient norm stays level; at 0.5x it shrinks by about
-# $0.5$ per layer (vanishing), at 2x it grows by about 2 per layer (exploding).
+# For one input sample $x = h_0$, layer $l$ maps $h_{l-1}$ to $h_l = g(a_l)$ with
+# $a_l = h_{l-1} W_l + b_l$. Its Jacobian (how each $h_l[j]$ moves when $h_{l-1}[i]$ moves) is
+# $$J_l = \frac{\partial h_l}{\partial h_{l-1}} = \operatorname{diag}(g'(a_l))\, W_l^\top
+# \qquad (D_l \times D_{l-1}),$$
+# and by the chain rule the Jacobian of the whole stack is the product
+# $J = J_L J_{L-1} \cdots J_1$ ($D_L \times D_0$): the new layer always multiplies on the
+# **left**. The backward pass computes $\nabla_{x} L = J^\top \nabla_{h_L} L$, so the size of
+# every gradient that reaches the input is decided by $J$: the **singular values**
+# $\sigma_1 \ge \sigma_2 \ge \dots$ of $J$ are exactly how much it stretches or shrinks a
+# vector in each direction ($\sigma_1 = \max_{\lVert v \rVert = 1} \lVert J^\top v \rVert$).
+# If a typical layer scales vectors by a factor $\rho$, $L$ layers scale them by about
+# $\rho^L$: vanishing for $\rho < 1$, exploding for $\rho > 1$.
+#
+# > **Note on the lecture slides.** They relate vanishing and exploding gradients to the
+# > **eigenvalues** of the Jacobian. A layer's Jacobian is $D_l \times D_{l-1}$, usually not
+# > square, so it has no eigenvalues; and even a square one can have small eigenvalues while it
+# > stretches some vector enormously: $\begin{pmatrix} 0 & 100 \\ 0 & 0 \end{pmatrix}$ has
+# > both eigenvalues 0 and maps $(0, 1)$ to $(100, 0)$. The size of a gradient is governed by
+# > the **singular values**; the eigenvalue argument is right only for symmetric (normal)
+# > matrices, where the two coincide in absolute value.
+#
+# **Your task.** Write `stack_jacobian(x, weights, activation, *, biases=None)` for one sample
+# `x` of shape `(D_0,)` and the stack of Part 2 (`ACTIVATIONS[activation]` after every layer,
+# zero biases when `biases` is None). Start from the identity `J = np.eye(D_0)` and, layer by
+# layer, compute $a_l$, then `J = (g'(a_l)[:, None] * W_l.T) @ J`, then $h_l$. Return
+# `(J, singular_values)`: `J` of shape `(D_L, D_0)` with `J[j, i]` $= \partial h_L[j] /
+# \partial x[i]$, and its singular values in decreasing order
+# (`np.linalg.svd(J, compute_uv=False)`).
+
+# %% nbgrader={"grade": false, "grade_id": "stack_jacobian", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def stack_jacobian(x, weights, activation, *, biases=None):
+    """Jacobian J (D_L, D_0) of h_L with respect to one sample x, and its singular values.
+
+    Parameters
+    ----------
+    x : ndarray of shape (D_0,)
+    weights : list of L ndarrays, weights[l-1] of shape (D_{l-1}, D_l)
+    activation : str
+        A key of ``ACTIVATIONS``, applied after every layer (the last included).
+    biases : list of L ndarrays of shape (D_l,), optional (zeros when omitted)
+
+    Returns
+    -------
+    J : ndarray of shape (D_L, D_0), J[j, i] = d h_L[j] / d x[i]
+    singular_values : ndarray of shape (min(D_0, D_L),), decreasing
+    """
+    ### BEGIN SOLUTION
+    g, dg = ACTIVATIONS[activation]
+    if biases is None:
+        biases = [np.zeros(W.shape[1]) for W in weights]
+    J, h = np.eye(x.shape[0]), x
+    for W, b in zip(weights, biases):
+        a = h @ W + b
+        J = (dg(a)[:, None] * W.T) @ J
+        h = g(a)
+    return J, np.linalg.svd(J, compute_uv=False)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_stack_jacobian", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
+score = grader.check("test_stack_jacobian", globals())
+### BEGIN HIDDEN TESTS
+score = grader.check("test_stack_jacobian", globals(), hidden=True)
+### END HIDDEN TESTS
+score
+
+# %% [markdown]
+# ReLU stacks of 30 layers of width 64 at 0.5, 1 and 2 times the He standard deviation. Left:
+# the norm of the gradient reaching each layer's input (from your `layer_statistics`); at 1x it
+# stays level, at 0.5x it shrinks by about $0.5$ per layer (vanishing), at 2x it grows by about
+# 2 per layer (exploding). Right: the 20 largest singular values of the 30-layer Jacobian at
+# one input sample (from your `stack_jacobian`).
 
 # %%
 X_depth = rng.standard_normal((200, 64))
-curves = {}
+curves, spectra = {}, {}
 for factor in (0.5, 1.0, 2.0):
     depth_rng = np.random.default_rng(4)
     ws = [factor * he_normal_init(64, 64, depth_rng) for _ in range(30)]
     curves[f"{factor} x He"] = layer_statistics(X_depth, ws, "relu")["input_grad_norm"]
+    spectra[f"{factor} x He"] = stack_jacobian(X_depth[0], ws, "relu")[1]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 plots_a4.norms_by_depth(curves, ax=axes[0], xlabel="layer l (the gradient reaching its input)",
                         title="ReLU, 30 layers: gradient norm against depth")
-
-# singular values of the product of the 30 layers' Jacobians, for one input sample
-x0 = X_depth[:1]
-for factor in (0.5, 1.0, 2.0):
-    depth_rng = np.random.default_rng(4)
-    ws = [factor * he_normal_init(64, 64, depth_rng) for _ in range(30)]
-    J, h = np.eye(64), x0
-    for W in ws:
-        a = h @ W
-        J = J @ (W * (a > 0))  # d h_l / d h_0 as a (64, 64) matrix, rows = inputs
-        h = np.maximum(a, 0)
-    sv = np.linalg.svd(J, compute_uv=False)[:20]
-    axes[1].semilogy(np.arange(1, 21), sv, marker="o", ms=3, label=f"{factor} x He")
+for label, sv in spectra.items():
+    axes[1].semilogy(np.arange(1, 21), sv[:20], marker="o", ms=3, label=label)
 axes[1].set_xlabel("index")
 axes[1].set_ylabel("singular value")
 axes[1].set_title("the 20 largest singular values of the 30-layer Jacobian")
@@ -456,13 +508,20 @@ axes[1].legend(fontsize=8)
 axes[1].grid(True, which="both", alpha=0.3)
 fig.tight_layout()
 plt.show()
+for label, sv in spectra.items():
+    print(f"{label}: largest singular value {sv[0]:.2e}, "
+          f"per layer (sigma_1 ** (1/30)) {sv[0] ** (1 / 30):.2f}")
 
 # %% [markdown]
 # The singular values of the 30-layer Jacobian spread over many orders of magnitude (every ReLU
 # that is off removes a direction, so most of the 64 are numerically zero; the plot shows the
 # 20 largest), and their whole level moves by a factor $2^{30} \approx 10^9$ between 0.5x and
-# 1x He, and again between 1x and 2x: the same factor as the gradient norms on the left. Three fixes follow: clip gradients that explode (Part 4), give the gradient a path that
-# does not shrink (Part 5), and renormalise the activations at every layer (Part 6).
+# 1x He, and again between 1x and 2x: the same factor as the gradient norms on the left. Here
+# it is exact: ReLU is positively homogeneous ($\max(0, c a) = c \max(0, a)$ for $c > 0$), so
+# with zero biases scaling every weight by $c$ keeps every unit's on/off pattern and multiplies
+# $J$ by exactly $c^{30}$; the per-layer factors printed above are $c$ times the one at 1x.
+# Three fixes follow: clip gradients that explode (Part 4), give the gradient a path that does not
+# shrink (Part 5), and renormalise the activations at every layer (Part 6).
 
 # %% [markdown]
 # ## Part 4: gradient clipping
@@ -500,7 +559,7 @@ def clip_grad_norm(grads, max_norm, *, error_if_nonfinite=False):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_clip_grad_norm", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_clip_grad_norm", "locked": true, "points": 7, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_clip_grad_norm", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_clip_grad_norm", globals(), hidden=True)
@@ -670,7 +729,7 @@ def layernorm_backward(dout, cache):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_layernorm", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_layernorm", "locked": true, "points": 7, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_layernorm", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_layernorm", globals(), hidden=True)
@@ -704,8 +763,9 @@ plt.show()
 # ## Part 7: optimisers as state + step
 #
 # Each optimiser is a pair of functions: `name_init(w)` returns its state, and
-# `name_step(w, dw, state, *, lr, ...)` returns `(new_w, new_state)`, both **new** objects
-# (never modify `w`, `dw` or the state in place). With $g = dw + \lambda w$ (`weight_decay`
+# `name_step(w, dw, state, *, lr, ...)` returns `(new_w, new_state)`, both **new** objects:
+# it never modifies `w`, the gradient `dw`, the `state` dict or the arrays in it (the caller may
+# still need them; the grader checks all three after every step). With $g = dw + \lambda w$ (`weight_decay`
 # $\lambda$, a coupled L2 term as in PyTorch; 0 by default):
 #
 # | optimiser | state | step |
@@ -1052,7 +1112,7 @@ def iterate_minibatches(X, y, batch_size, rng, shuffle=True):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_minibatches", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_minibatches", "locked": true, "points": 7, "schema_version": 3, "solution": false, "task": false}
 score = grader.check("test_minibatches", globals())
 ### BEGIN HIDDEN TESTS
 score = grader.check("test_minibatches", globals(), hidden=True)

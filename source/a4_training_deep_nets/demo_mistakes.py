@@ -3,8 +3,10 @@
 Each mistake is a text substitution in one answer cell of the instructor's notebook, with the
 test cell that must lose points because of it. None of them reaches another graded part: the
 capstone network is initialised with he_normal_init and trained with momentum_step (neither is
-mistaken here), without clipping; dropping the last short minibatch leaves it 968 of its 1000
-training images per epoch, which still clears the accuracy thresholds by a wide margin.
+mistaken here), without clipping; stack_jacobian only feeds a plot, and SGD's in-place weight
+decay changes nothing but dw where weight_decay is 0 (the notebook's SGD runs); dropping the
+last short minibatch leaves it 968 of its 1000 training images per epoch, which still clears
+the accuracy thresholds by a wide margin.
 """
 
 from autograder.instructor.demo import Mistake
@@ -23,6 +25,13 @@ MISTAKES = [
         new="a = np.sqrt(3.0 / fan_in)",
         parts=("test_initializers",),
         what="He uniform with variance 1 / fan_in (LeCun's) instead of 2 / fan_in",
+    ),
+    Mistake(
+        cell="stack_jacobian",
+        old="J = (dg(a)[:, None] * W.T) @ J",
+        new="J = W.T @ J",
+        parts=("test_stack_jacobian",),
+        what="the stack's Jacobian without the activation's derivative g'(a_l)",
     ),
     Mistake(
         cell="clip_grad_norm",
@@ -62,6 +71,13 @@ MISTAKES = [
         new='return w - lr * (g + momentum * state["velocity"]), {"velocity": v}',
         parts=("test_sgd_momentum_nesterov",),
         what="Nesterov's look-ahead taken along the old velocity",
+    ),
+    Mistake(
+        cell="sgd_momentum_nesterov",
+        old="return w - lr * (dw + weight_decay * w), {}",
+        new="dw += weight_decay * w\n    return w - lr * dw, {}",
+        parts=("test_sgd_momentum_nesterov",),
+        what="SGD adding the weight decay into the caller's gradient dw (in place)",
     ),
     Mistake(
         cell="rmsprop",

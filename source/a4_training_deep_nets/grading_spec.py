@@ -101,7 +101,7 @@ def _initializers() -> Part:
         "test_initializers",
         "Weight initialisers",
         INIT_FUNCTIONS,
-        10,
+        8,
         "a4_init",
         (
             Check("true", "shape_ok", label="W has shape (fan_in, fan_out)"),
@@ -269,12 +269,14 @@ def _two_layer_case(
     activation: str | None = None,
     lr: float = 0.5,
     steps: int = 20,
+    score_scale: float = 1.0,
 ) -> Case:
     rng = _rng(seed)
     if constant:  # every hidden unit the same (zero biases; weights 0.1 and 0.2)
         W1, W2 = np.full((D, H), 0.1), np.full((H, C), 0.2)
     else:
         W1, W2 = rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal((H, C)) / np.sqrt(H)
+        W2 = score_scale * W2
     args: dict[str, object] = {
         "X": rng.standard_normal((N, D)),
         "y": rng.integers(0, C, size=N),
@@ -340,11 +342,122 @@ def _two_layer() -> Part:
                 steps=30,
                 lr=1.0,
             ),
+            # scores of a thousand or more, far apart between rows: exp overflows unless the
+            # softmax subtracts each ROW's maximum
+            _two_layer_case(
+                "h_large_scores",
+                1417,
+                12,
+                4,
+                5,
+                3,
+                "random weights, scores in the thousands",
+                constant=False,
+                steps=3,
+                lr=1e-3,
+                score_scale=3000.0,
+            ),
         ],
         hints={
+            "W1:nonfinite": "subtract each row's maximum score before np.exp (S - S.max(axis=1, "
+            "keepdims=True)): exp of a score above 709 overflows",
             "W1": "one step: dS = (softmax(S) - onehot(y)) / N, dW2 = H.T @ dS, db2 = dS.sum(0), "
             "dA = (dS @ W2.T) * g'(A), dW1 = X.T @ dA, db1 = dA.sum(0); update every parameter "
             "by -lr times its gradient, all from the same forward pass",
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ stack Jacobian
+
+
+def _jacobian_case(
+    name: str,
+    seed: int,
+    sizes: list[int],
+    activation: str,
+    scale: float,
+    note: str,
+    *,
+    biases: bool = False,
+    dead_unit: bool = False,
+) -> Case:
+    """One sample through ``len(sizes) - 1`` layers of weights ``scale * sqrt(1 / fan_in)``."""
+    rng = _rng(seed)
+    args: dict[str, object] = {
+        "x": rng.standard_normal(sizes[0]),
+        "activation": activation,
+        "num_layers": len(sizes) - 1,
+    }
+    for k in range(1, len(sizes)):
+        args[f"W{k}"] = (
+            scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(sizes[k - 1])
+        )
+        if biases:
+            args[f"b{k}"] = 0.1 * rng.standard_normal(sizes[k])
+    if dead_unit:  # unit 0 of layer 1 gets a pre-activation of exactly 0 (no bias there)
+        args["W1"][:, 0] = 0.0  # type: ignore[index]
+    return Case(name, args, note)
+
+
+def _stack_jacobian() -> Part:
+    # J is a product of at most 10 well-scaled matrices: its entries and singular values agree
+    # between orders of multiplication to ~1e-13 relative to the largest; the tolerances leave
+    # four decades of room, while every mistake below changes them by O(1)
+    tol = {"rtol": 1e-7, "atol": 1e-10}
+    order_hint = (
+        "J_l = diag(g'(a_l)) @ W_l.T has shape (D_l, D_{l-1}) and multiplies on the LEFT: "
+        "J <- J_l @ J, from J = I; without the factor g'(a_l) you get the Jacobian of a "
+        "linear stack, and J of shape (D_0, D_L) is the transpose"
+    )
+    return Part(
+        "test_stack_jacobian",
+        "The Jacobian of a deep stack and its singular values",
+        ("stack_jacobian",),
+        5,
+        "a4_stack_jacobian",
+        (
+            Check("match", "J", label="J = d h_L / d x", **tol),
+            Check("match", "singular_values", label="singular values of J", **tol),
+        ),
+        public_cases=lambda: [
+            _jacobian_case("relu_he", 417, [8] * 7, "relu", np.sqrt(2.0), "6 ReLU layers, He"),
+            _jacobian_case(
+                "tanh_biases",
+                418,
+                [5, 7, 6, 4],
+                "tanh",
+                1.5,
+                "tanh, widths 5-7-6-4, biases given",
+                biases=True,
+            ),
+            _jacobian_case(
+                "relu_dead_unit",
+                419,
+                [6, 6, 6, 6, 6],
+                "relu",
+                2.0 * np.sqrt(2.0),
+                "2x He; a unit whose pre-activation is exactly 0 (relu'(0) = 0)",
+                dead_unit=True,
+            ),
+        ],
+        hidden_cases=lambda: [
+            _jacobian_case(
+                "h_half_he", 1417, [6] * 11, "relu", 0.5 * np.sqrt(2.0), "10 ReLU layers, 0.5x He"
+            ),
+            _jacobian_case(
+                "h_sigmoid", 1418, [3, 6, 6, 2], "sigmoid", 1.0, "sigmoid, biases", biases=True
+            ),
+            _jacobian_case("h_linear", 1419, [4, 5, 4, 3], "linear", 1.0, "linear layers"),
+            _jacobian_case(
+                "h_leaky", 1420, [7, 5, 9, 7], "leaky_relu", 1.3, "leaky ReLU, biases", biases=True
+            ),
+        ],
+        options={"passes": {"biases": "the case's b1, b2, ... (in the cases that have them)"}},
+        hints={
+            "J": order_hint,
+            "singular_values": "np.linalg.svd(J, compute_uv=False): all min(D_0, D_L) of them, "
+            "largest first",
         },
     )
 
@@ -411,7 +524,7 @@ def _clip() -> Part:
         "test_clip_grad_norm",
         "Gradient clipping by the global norm",
         ("clip_grad_norm",),
-        8,
+        7,
         "a4_clip",
         (
             Check("match", "clipped_W1", label="clipped['W1']", **tol),
@@ -511,7 +624,7 @@ def _layernorm() -> Part:
         "test_layernorm",
         "Layer normalisation",
         ("layernorm_forward", "layernorm_backward"),
-        8,
+        7,
         "a4_layernorm",
         (
             Check("match", "out", label="out (forward)", **TOL),
@@ -570,7 +683,23 @@ def _opt_case(name: str, which: str, seed: int, steps: int, note: str, **hyper: 
 OPT_CHECKS = (
     Check("match", "trajectory", label="the trajectory w_0, w_1, ..., w_T", rtol=1e-7, atol=1e-10),
     Check("true", "w_unchanged", label="w passed to a step is not modified (a new array returned)"),
+    Check("true", "dw_unchanged", label="dw (the gradient) passed to a step is not modified"),
+    Check(
+        "true",
+        "state_unchanged",
+        label="the state passed to a step is not modified (a new state dict returned)",
+    ),
 )
+# the side conditions earn nothing while the trajectory is wrong
+OPT_OPTIONS = {"gate": ["trajectory"]}
+OPT_HINTS = {
+    "w_unchanged": "return a new array (w - lr * ...); never w -= ... on the w you were given",
+    "dw_unchanged": "the gradient belongs to the caller: g = dw + weight_decay * w makes a new "
+    "array, while dw += weight_decay * w (or g = dw; g += ...) changes the caller's gradient",
+    "state_unchanged": "build a new dict of new arrays, e.g. v = momentum * state['velocity'] "
+    "+ g and return {'velocity': v}; state['velocity'] *= ..., state['t'] += 1 or assigning "
+    "into the dict you were given changes the caller's state",
+}
 
 
 def _sgd_momentum() -> Part:
@@ -632,7 +761,9 @@ def _sgd_momentum() -> Part:
                 weight_decay=0.02,
             ),
         ],
+        options=dict(OPT_OPTIONS),
         hints={
+            **OPT_HINTS,
             "trajectory": "momentum: v <- mu * v + g, w <- w - lr * v; Nesterov looks ahead "
             "along the NEW velocity: w <- w - lr * (g + mu * v_new); with weight_decay, "
             "g = dw + weight_decay * w",
@@ -675,7 +806,9 @@ def _rmsprop() -> Part:
             ),
             _opt_case("h_default", "rmsprop", 1462, 20, "defaults, lr 0.003", lr=0.003),
         ],
+        options=dict(OPT_OPTIONS),
         hints={
+            **OPT_HINTS,
             "trajectory": "s <- alpha * s + (1 - alpha) * g**2 and w <- w - lr * g / "
             "(sqrt(s) + eps): eps is added OUTSIDE the square root",
         },
@@ -719,7 +852,9 @@ def _adam() -> Part:
                 eps=0.01,
             ),
         ],
+        options=dict(OPT_OPTIONS),
         hints={
+            **OPT_HINTS,
             "trajectory": "increment t FIRST (the first step uses t = 1, so 1 - beta**t is never "
             "0), then m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t) and "
             "w <- w - lr * m_hat / (sqrt(v_hat) + eps); without the bias correction the first "
@@ -861,7 +996,7 @@ def _minibatches() -> Part:
         "test_minibatches",
         "Minibatches",
         ("iterate_minibatches",),
-        8,
+        7,
         "a4_minibatch",
         (
             Check("true", "each_once", label="every sample exactly once per epoch"),
@@ -966,6 +1101,7 @@ PARTS = (
     _initializers(),
     _layer_statistics(),
     _two_layer(),
+    _stack_jacobian(),
     _clip(),
     _residual(),
     _layernorm(),

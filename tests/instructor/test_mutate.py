@@ -124,3 +124,20 @@ def test_cli_grades_a_seeded_sample_and_applies_the_floor(
     assert main([*args, "--floor", "1.01"]) == 1
     second = capsys.readouterr().out
     assert first.splitlines()[:-1] == second.splitlines()[:-2]
+
+
+def test_a_table_of_functions_runs_but_a_computation_does_not() -> None:
+    """A setup cell's ``{"relu": (lambda ..., ...)}`` is defined (answers look it up by name);
+    anything that calls, indexes or computes at the top level is skipped."""
+    cell = (
+        "import numpy as np\n"
+        "ACTS = {'relu': (lambda a: np.maximum(a, 0.0), np.sign)}\n"
+        "ALIAS = ACTS\n"
+        "data = np.ones(3)\n"
+        "first = ACTS['relu']\n"
+        "late = lambda a, k=np.ones(2): a\n"
+    )
+    ns = notebook_namespace([cell])
+    assert ns["ACTS"]["relu"][0](np.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
+    assert ns["ALIAS"] is ns["ACTS"]
+    assert "data" not in ns and "first" not in ns and "late" not in ns

@@ -29,6 +29,10 @@ from autograder.student.grader import Grader
 from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a4_training_deep_nets"
+ACT = {  # (g, g'), written here for the planted bugs
+    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+}
 DEEP = [64, 64, 64, 64, 64, 64, 10]
 
 
@@ -175,6 +179,7 @@ def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) 
         "test_initializers": {"std", "dtype"},
         "test_layer_statistics": {"b1", "dout", "return_activations"},
         "test_train_two_layer": {"activation"},
+        "test_stack_jacobian": {"b1"},
         "test_clip_grad_norm": {"error_if_nonfinite"},
         "test_residual": {"activation"},
         "test_layernorm": {"eps"},
@@ -286,6 +291,49 @@ def train_two_layer_stale_w2(X, y, W1, b1, W2, b2, *, lr, steps, activation="tan
         dA = (dS @ W2.T) * (1 - H**2 if activation == "tanh" else (A > 0))
         W1, b1 = W1 - lr * X.T @ dA, b1 - lr * dA.sum(axis=0)
     return W1, b1, W2, b2
+
+
+def stack_jacobian_wrong_order(x, weights, activation, *, biases=None) -> tuple:
+    """J <- J @ J_l: the layer Jacobians multiplied from the other side."""
+    g, dg = ACT[activation]
+    J, h = np.eye(x.shape[0]), x
+    for k, W in enumerate(weights):
+        a = h @ W + (0.0 if biases is None else biases[k])
+        J = J @ (dg(a)[:, None] * W.T)
+        h = g(a)
+    return J, np.linalg.svd(J, compute_uv=False)
+
+
+def stack_jacobian_no_mask(x, weights, activation, *, biases=None) -> tuple:
+    """J <- W_l.T @ J: the activation's derivative forgotten (a linear stack's Jacobian)."""
+    J = np.eye(x.shape[0])
+    for W in weights:
+        J = W.T @ J
+    return J, np.linalg.svd(J, compute_uv=False)
+
+
+def sgd_gradient_in_place(w, dw, state, *, lr, weight_decay=0.0):
+    dw += weight_decay * w
+    return w - lr * dw, {}
+
+
+def momentum_state_in_place(w, dw, state, *, lr, momentum=0.9, weight_decay=0.0):
+    v = state["velocity"]
+    v *= momentum
+    v += dw + weight_decay * w
+    return w - lr * v, state
+
+
+def adam_counting_in_the_state(
+    w, dw, state, *, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0
+):
+    state["t"] += 1
+    t = state["t"]
+    g = dw + weight_decay * w
+    m = beta1 * state["m"] + (1 - beta1) * g
+    v = beta2 * state["v"] + (1 - beta2) * g * g
+    new_w = w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return new_w, {"m": m, "v": v, "t": t}
 
 
 def clip_per_tensor(grads: dict, max_norm: float, *, error_if_nonfinite: bool = False) -> tuple:
@@ -460,6 +508,18 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         "all from the same forward pass",
         {"*": {"W1", "b1", "W2", "b2"}},
     ),
+    # square stacks give a different product, the 5-7-6-4 stack no product at all (an error)
+    "stack Jacobian multiplied in the wrong order": (
+        {"stack_jacobian": stack_jacobian_wrong_order},
+        "multiplies on the LEFT",
+        {"*": {"J", "singular_values"}},
+    ),
+    # about half of the ReLU derivatives are 0 and every tanh' < 1: J and its spectrum change
+    "stack Jacobian without g'(a_l)": (
+        {"stack_jacobian": stack_jacobian_no_mask},
+        "without the factor g'(a_l)",
+        {"*": {"J", "singular_values"}},
+    ),
     # every tensor's own norm is above 1 in "clipped"; all below 5 in "unchanged"
     "clipping per tensor": (
         {"clip_grad_norm": clip_per_tensor},
@@ -518,6 +578,24 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         {"adam_step": adam_in_place},
         "w passed to a step is not modified",
         {"*": {"w_unchanged"}},
+    ),
+    # the trajectory is right; dw changes only where weight_decay is not 0 (sgd_decay; the
+    # momentum and Nesterov cases call their own steps)
+    "SGD adding the weight decay into dw": (
+        {"sgd_step": sgd_gradient_in_place},
+        "changes the caller's gradient",
+        {"sgd_decay": {"dw_unchanged"}},
+    ),
+    # the right trajectory from a velocity updated in the caller's dict, in both momentum cases
+    "momentum updating the state in place": (
+        {"momentum_step": momentum_state_in_place},
+        "changes the caller's state",
+        {"momentum": {"state_unchanged"}, "momentum_half": {"state_unchanged"}},
+    ),
+    "Adam counting steps in the caller's state": (
+        {"adam_step": adam_counting_in_the_state},
+        "state['t'] += 1",
+        {"*": {"state_unchanged"}},
     ),
     # epochs 0..20 every 5: all but multiples of 5 differ
     "step decay with float division": (
@@ -628,3 +706,30 @@ def test_a_forged_initialiser_record_is_an_error_not_a_pass(spec: AssignmentSpec
     forged = {"W": "looks fine", "W_same_seed": 1.0, "W_other_seed": 2.0, "next_draws": 0.0}
     rec = measure_record(part, case.args, forged)
     assert rec.get("__status__") == "error"
+
+
+def test_optimizer_measure_decides_the_no_modification_checks_itself(
+    spec: AssignmentSpec,
+) -> None:
+    """From a reference record: an altered gradient, state or state layout fails its check."""
+    part = spec.part("test_sgd_momentum_nesterov")
+    case = next(c for c in part.public_cases() if c.name == "momentum_half")
+    ns = {name: getattr(reference, name) for name in part.functions}
+    raw = run_probe(ns, part, case.args)
+    good = measure_record(part, case.args, raw)
+    assert good["w_unchanged"] and good["dw_unchanged"] and good["state_unchanged"]
+    assert good["state_sizes_before"].tolist() == [3] * case.args["noise"].shape[0]
+
+    bent = dict(raw, grads_after=raw["grads_after"] + 0.1 * raw["inputs_after"])
+    assert measure_record(part, case.args, bent)["dw_unchanged"] is False
+    stepped = raw["state_after"].copy()
+    stepped[4] += 1.0
+    assert (
+        measure_record(part, case.args, dict(raw, state_after=stepped))["state_unchanged"] is False
+    )
+    grown = dict(raw, state_after=np.append(raw["state_after"], 0.0))
+    grown["state_sizes_after"] = raw["state_sizes_after"].copy()
+    grown["state_sizes_after"][-1] += 1
+    assert measure_record(part, case.args, grown)["state_unchanged"] is False
+    short = dict(raw, grads_after=raw["grads_after"][:-1])
+    assert measure_record(part, case.args, short).get("__status__") == "error"

@@ -136,8 +136,9 @@ class MutationReport:
 def notebook_namespace(cells: list[str]) -> dict[str, Any]:
     """Run the imports, definitions and constant assignments of the notebook's code cells.
 
-    Only ``import``, ``def``, ``class`` and assignments of literals run: training loops, plots and
-    test cells do not, so this takes well under a second.
+    Only ``import``, ``def``, ``class``, assignments of literals and of tables that call nothing
+    (a dict of lambdas) run: training loops, plots and test cells do not, so this takes well
+    under a second.
     """
     namespace: dict[str, Any] = {"__name__": "__mutate__"}
     for source in cells:
@@ -149,7 +150,7 @@ def notebook_namespace(cells: list[str]) -> dict[str, Any]:
             or (
                 isinstance(node, ast.Assign)
                 and all(isinstance(t, ast.Name) for t in node.targets)
-                and _is_literal(node.value)
+                and (_is_literal(node.value) or _computes_nothing(node.value))
             )
         ]
         for node in keep:
@@ -161,6 +162,23 @@ def notebook_namespace(cells: list[str]) -> dict[str, Any]:
                 # search's ``flat=2 / len(y_val)``): no graded answer is defined that way
                 continue
     return namespace
+
+
+def _computes_nothing(node: ast.expr) -> bool:
+    """Whether an expression only names and packs things: a table of functions such as
+    ``{"relu": (lambda a: ..., np.sign)}``, with no call outside a lambda's body."""
+    packing = (ast.Dict, ast.Tuple, ast.List, ast.Name, ast.Attribute, ast.Constant, ast.Load)
+    stack: list[ast.AST] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Lambda):
+            if item.args.defaults or item.args.kw_defaults:
+                return False  # defaults are evaluated at definition
+            continue
+        if not isinstance(item, packing):
+            return False
+        stack.extend(ast.iter_child_nodes(item))
+    return True
 
 
 def _is_literal(node: ast.expr) -> bool:

@@ -185,6 +185,20 @@ def probe_layer_statistics(
     return rec
 
 
+@register("a4_stack_jacobian")
+def probe_stack_jacobian(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
+    """``stack_jacobian(x, weights, activation[, biases=])``.
+
+    Case args: ``x`` (D_0,), ``num_layers``, ``W1``... (and ``b1``... for biases),
+    ``activation``. Records the returned ``J`` and ``singular_values``.
+    """
+    fn = student_function(namespace, "stack_jacobian")
+    weights, biases = _stack_args(args)
+    kwargs: dict[str, Any] = {} if biases is None else {"biases": biases}
+    out = fn(args["x"], weights, str(args["activation"]), **kwargs)
+    return unpack(out, ("J", "singular_values"), "stack_jacobian")
+
+
 TWO_LAYER = ("W1", "b1", "W2", "b2")
 
 
@@ -320,6 +334,18 @@ def probe_layernorm(namespace: Mapping[str, Any], part: Part, args: dict[str, An
 HYPER = ("lr", "momentum", "alpha", "eps", "beta1", "beta2", "weight_decay")
 
 
+def _state_vector(state: Any, where: str) -> np.ndarray:
+    """The numbers of an optimiser state (a dict of arrays and numbers), flattened in key order.
+
+    Only a snapshot: whether the state changed is decided on the trusted side.
+    """
+    if isinstance(state, Mapping):
+        parts = [_state_vector(state[k], f"{where}[{k!r}]") for k in sorted(state, key=str)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    value = to_plain(state, f"{where} (the state must be a dict of arrays and numbers)")
+    return np.ravel(np.asarray(value, dtype=np.float64))
+
+
 @register("a4_optimizer")
 def probe_optimizer(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """Run ``steps`` steps of ``<name>_init`` / ``<name>_step`` on a noisy quadratic.
@@ -328,8 +354,11 @@ def probe_optimizer(namespace: Mapping[str, Any], part: Part, args: dict[str, An
     (steps, D) and the hyper-parameters present among ``lr``, ``momentum``, ``alpha``, ``eps``,
     ``beta1``, ``beta2``, ``weight_decay`` (passed as keywords). The gradient at step ``k`` is
     ``A @ w_k - b + noise[k]``, computed here from the ``w_k`` the student's step returned.
-    Records ``trajectory`` (steps + 1, D) and ``inputs_after`` (steps, D): each ``w_k`` as it
-    is after the step that received it.
+    Records ``trajectory`` (steps + 1, D), ``inputs_after`` and ``grads_after`` (steps, D):
+    each ``w_k`` and each gradient as they are after the step that received them, and the
+    numbers of the state passed to each step just before (``state_before``) and just after
+    (``state_after``) the call, concatenated over the steps, with their lengths per step
+    (``state_sizes_before``, ``state_sizes_after``).
     """
     name = str(args["name"])
     init = student_function(namespace, f"{name}_init")
@@ -338,11 +367,15 @@ def probe_optimizer(namespace: Mapping[str, Any], part: Part, args: dict[str, An
     kwargs = {k: float(args[k]) for k in HYPER if k in args}
     w = np.array(args["w0"], dtype=np.float64, copy=True)
     state = init(w.copy())
-    traj, after = [w.copy()], []
+    traj, after, grads = [w.copy()], [], []
+    before_state: list[np.ndarray] = []
+    after_state: list[np.ndarray] = []
     for k in range(noise.shape[0]):
         w_in = w.copy()
         dw = A @ w - b + noise[k]
+        before_state.append(_state_vector(state, f"the state passed to {name}_step"))
         out = step(w_in, dw, state, **kwargs)
+        after_state.append(_state_vector(state, f"the state passed to {name}_step"))
         if not isinstance(out, tuple) or len(out) != 2:
             raise NotPlainDataError(f"{name}_step must return the tuple (new_w, new_state)")
         new_w = to_plain(out[0], f"the new_w returned by {name}_step")
@@ -351,21 +384,52 @@ def probe_optimizer(namespace: Mapping[str, Any], part: Part, args: dict[str, An
                 f"{name}_step returned new_w of shape {np.shape(new_w)}, expected {w.shape}"
             )
         after.append(np.array(w_in, copy=True))
+        grads.append(np.array(dw, copy=True))
         state = out[1]
         w = new_w.astype(np.float64)
         traj.append(w.copy())
-    return {"trajectory": np.array(traj), "inputs_after": np.array(after)}
+    return {
+        "trajectory": np.array(traj),
+        "inputs_after": np.array(after),
+        "grads_after": np.array(grads),
+        "state_before": np.concatenate(before_state),
+        "state_after": np.concatenate(after_state),
+        "state_sizes_before": np.array([v.size for v in before_state]),
+        "state_sizes_after": np.array([v.size for v in after_state]),
+    }
 
 
 @register_measure("a4_optimizer")
 def measure_optimizer(record: Record, args: Mapping[str, Any], part: Part) -> Record:
-    """Adds ``w_unchanged``: every ``w_k`` handed to a step was left as it was given."""
+    """The no-modification contract of a step, from the raw record and the trusted inputs.
+
+    Adds ``w_unchanged`` (every ``w_k`` handed to a step was left as it was given),
+    ``dw_unchanged`` (every gradient is, after its step, still ``A @ w_k - b + noise[k]``
+    recomputed here from the trusted ``A``, ``b``, ``noise`` and the recorded ``w_k``; the
+    tolerance 1e-12 only absorbs the order of a matrix-vector product's sums) and
+    ``state_unchanged`` (the numbers of the state passed to each step are the same after the
+    call as before it: a step returns a new state instead of updating the old one).
+    """
     traj, after = _array(record, "trajectory"), _array(record, "inputs_after")
+    grads = _array(record, "grads_after")
     steps = args["noise"].shape[0]
     D = args["w0"].shape[0]
-    if traj.shape != (steps + 1, D) or after.shape != (steps, D):
+    if traj.shape != (steps + 1, D) or after.shape != (steps, D) or grads.shape != (steps, D):
         raise NotPlainDataError("the recorded trajectory has the wrong shape")
     record["w_unchanged"] = bool(np.array_equal(after, traj[:-1], equal_nan=True))
+    with np.errstate(all="ignore"):
+        given = traj[:-1] @ np.asarray(args["A"]).T - args["b"] + args["noise"]
+        record["dw_unchanged"] = bool(
+            np.all(np.isfinite(given)) and np.allclose(grads, given, rtol=1e-12, atol=1e-12)
+        )
+    sizes = [_array(record, k) for k in ("state_sizes_before", "state_sizes_after")]
+    values = [_array(record, k) for k in ("state_before", "state_after")]
+    record["state_unchanged"] = bool(
+        sizes[0].shape == sizes[1].shape == (steps,)
+        and np.array_equal(sizes[0], sizes[1])
+        and values[0].shape == values[1].shape == (int(np.sum(sizes[0])),)
+        and np.array_equal(values[0], values[1], equal_nan=True)
+    )
     return record
 
 
