@@ -1,6 +1,6 @@
 """Reference solutions of assignment a3: layers, Jacobians and backprop in multilayer perceptrons.
 
-Layer API (DESIGN.md section 3): ``name_forward(x, ...) -> (out, cache)`` and
+Layer API (docs/architecture.md, Conventions): ``name_forward(x, ...) -> (out, cache)`` and
 ``name_backward(dout, cache) -> grads`` (one gradient per input, in input order; a single array
 when the layer has one input). Losses: ``name(pred, target) -> (loss, dpred)``, each a mean.
 """

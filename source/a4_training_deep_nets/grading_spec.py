@@ -404,7 +404,7 @@ def _stack_jacobian() -> Part:
     # J is a product of at most 10 well-scaled matrices: its entries and singular values agree
     # between orders of multiplication to ~1e-13 relative to the largest; the tolerances leave
     # four decades of room, while every mistake below changes them by O(1)
-    tol = {"rtol": 1e-7, "atol": 1e-10}
+    tol: Tolerance = {"rtol": 1e-7, "atol": 1e-10}
     order_hint = (
         "J_l = diag(g'(a_l)) @ W_l.T has shape (D_l, D_{l-1}) and multiplies on the LEFT: "
         "J <- J_l @ J, from J = I; without the factor g'(a_l) you get the Jacobian of a "

@@ -12,7 +12,7 @@ from autograder.course import load_spec
 from autograder.instructor.fidelity.mutate import report_text, run_mutation
 
 FLOOR = 0.95
-RELEASED = ["a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp"]
+RELEASED = ["a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp", "a4_training_deep_nets"]
 
 
 @pytest.mark.slow
