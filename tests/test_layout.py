@@ -164,3 +164,46 @@ def test_released_notebooks_import_only_the_student_package() -> None:
                     imported |= {a.name for a in node.names if a.name.startswith("autograder")}
     assert imported, "no notebook imports autograder: the scan is broken"
     assert {m for m in imported if not m.startswith("autograder.student")} == set()
+
+
+def _assignments() -> list[str]:
+    from autograder.course import assignment_names
+
+    return assignment_names()
+
+
+@pytest.mark.parametrize("assignment", _assignments())
+def test_every_graded_part_can_be_found_from_the_layout(assignment: str) -> None:
+    """docs/architecture.md, Finding a graded part: each place it names really holds the part."""
+    import importlib
+
+    from autograder.course import load_spec
+    from autograder.judging.probes import PROBES
+
+    prefix = assignment.split("_")[0]
+    spec = load_spec(assignment)
+    notebook = (ROOT / "source" / assignment / f"{assignment}.py").read_text(encoding="utf-8")
+    reference = importlib.import_module(spec.reference_module)
+    solution_tests = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "tests" / "solutions").glob(f"test_{prefix}_*.py")
+    )
+    assert (ROOT / "tests" / "judging" / f"test_probes_{prefix}.py").is_file()
+    lost = []
+    for part in spec.parts:
+        if f'"grade_id": "{part.id}"' not in notebook:
+            lost.append(f"{part.id}: no test cell in the notebook's source")
+        probe_module = PROBES[part.probe].__module__
+        if probe_module not in (
+            "autograder.judging.probes.core",
+            f"autograder.judging.probes.{prefix}",
+        ) and not probe_module.startswith(f"autograder.judging.probes.{prefix}_"):
+            lost.append(f"{part.id}: its probe {part.probe!r} lives in {probe_module}")
+        # the functions the student writes (the other names are trained parameters or models)
+        for name in (n for n in part.functions if f"def {n}(" in notebook):
+            if not hasattr(reference, name):
+                lost.append(f"{part.id}: {spec.reference_module} has no {name}")
+            stem = name.removesuffix("_forward").removesuffix("_backward")
+            if stem not in solution_tests:
+                lost.append(f"{part.id}: no tests/solutions/test_{prefix}_*.py is about {name}")
+    assert lost == []

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import sys
 import warnings
@@ -201,7 +200,3 @@ class Grader:
         final = hidden or os.environ.get("NBGRADER_EXECUTION") == "validate"
         _say_failed(result, final=final)
         return float(result.score)
-
-    def summary(self) -> str:
-        """The scores of every part checked so far, as JSON text."""
-        return json.dumps({k: [v.score, v.points, v.status] for k, v in self.results.items()})
