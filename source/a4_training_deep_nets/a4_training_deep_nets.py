@@ -32,9 +32,10 @@
 #
 # - Each graded function lives in an **answer cell**; replace `raise NotImplementedError()` with
 #   your code and keep the names and arguments (the grader looks them up by name).
-# - The **test cell** after a group of answer cells runs your functions on a few cases and prints
-#   one line per case (`ok`, or what is wrong and a hint), then your score for the part. Do not
-#   edit test cells. Graded runs add **hidden cases** (other shapes, hyper-parameters, seeds).
+# - The **test cell** after a group of answer cells runs your functions on a few cases and shows
+#   a table with a row per case (`ok`, or what is wrong and a hint) and your score for the part.
+#   Do not edit test cells. Graded runs add **hidden cases** (other shapes, hyper-parameters,
+#   seeds).
 # - Initialisers are graded **statistically**: the sample variance, mean and shape of the
 #   distribution of a large draw must match the target within 6 standard errors, and the `rng`
 #   you are given must be the only source of randomness. Optimisers are graded on **whole

@@ -37,9 +37,9 @@
 # - Each graded function lives in its own **answer cell**; replace `raise NotImplementedError()`
 #   with your code and keep the function's name and arguments (the grader looks it up by name).
 # - The cell after a group of answer cells is a **test cell**: it runs your functions on a few
-#   cases, prints one line per case (`ok`, or what is wrong and a hint) and your score for that
-#   part. Do not edit test cells. When your notebook is graded, each test also runs **hidden
-#   cases** (other shapes, other probabilities, float32).
+#   cases, shows a table with a row per case (`ok`, or what is wrong and a hint) and your score
+#   for that part. Do not edit test cells. When your notebook is graded, each test also runs
+#   **hidden cases** (other shapes, other probabilities, float32).
 # - Keep `a5_regularization.cases.npz` in the same folder as this notebook.
 # - Two questions are answered in words (**Written answer**); they are graded by hand.
 # - Run the notebook top to bottom (*Kernel → Restart & Run All*) before you submit; it takes

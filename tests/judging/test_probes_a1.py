@@ -1,53 +1,14 @@
-"""Tests of ``autograder.judging.probes``: the safe runner and the generic and a1 probes.
-
-Student code is compiled from text with a notebook-like file name (as IPython does), so the
-tracebacks the runner keeps point at "the student's" lines exactly as they would in a kernel.
-"""
+"""Tests of a1's probes and measures (``autograder.judging.probes.a1``): sgd and the trained model."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from autograder.judging.probes import PROBES, measure_record, run_probe
 from autograder.judging.spec import Check, Part
-
-
-def student(tmp_path: Path, source: str) -> dict[str, Any]:
-    """Run ``source`` as a notebook cell and return its namespace."""
-    src = textwrap.dedent(source)
-    path = tmp_path / "ipykernel_4242" / "cell_7.py"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(src)
-    namespace: dict[str, Any] = {"np": np}
-    exec(compile(src, str(path), "exec"), namespace)
-    return namespace
-
-
-def call_part(fn: str = "f", outputs: tuple[str, ...] = ("out",)) -> Part:
-    return Part(
-        "test_f",
-        "F",
-        (fn,),
-        2,
-        "call",
-        (Check("match", outputs[0]),),
-        options={"outputs": list(outputs)},
-    )
-
-
-LOSS_PART = Part(
-    "test_loss",
-    "Loss",
-    ("loss",),
-    3,
-    "loss_grad",
-    (Check("match", "loss"), Check("match", "dW"), Check("selfgrad", "dW", against="numeric_dW")),
-    options={"outputs": ["loss", "dW"], "wrt": "W"},
-)
+from tests.judging.student_code import student
 
 
 def test_every_part_probe_of_a1_is_registered() -> None:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import solutions.a3_backprop_mlp as reference
-from autograder.course import load_spec
-from autograder.instructor.build import write_public_cases
 from autograder.judging.probes import probe_and_measure, run_probe
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.datasets import load_digits_split
@@ -59,18 +56,6 @@ XOR_Y = np.array([0, 1, 1, 0])
 
 
 @pytest.fixture(scope="module")
-def spec() -> AssignmentSpec:
-    return load_spec(ASSIGNMENT)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def models() -> dict[str, Any]:
     """The XOR, tiny-batch and digits networks, trained as the notebook's reference does."""
     rng = np.random.default_rng(0)
@@ -94,13 +79,6 @@ def namespace(models: dict[str, Any]) -> dict[str, Any]:
     ns.update(models)
     ns["np"] = np
     return ns
-
-
-@pytest.fixture
-def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
-    monkeypatch.chdir(release)
-    monkeypatch.setenv("DLF_RESULT_JSON", "0")
-    return Grader(ASSIGNMENT)
 
 
 def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import solutions.a4_training_deep_nets as reference
-from autograder.course import load_spec
-from autograder.instructor.build import write_public_cases
 from autograder.judging.probes import measure_record, run_probe
 from autograder.judging.probes.a4 import INIT_TARGETS, init_statistics
 from autograder.judging.spec import AssignmentSpec
@@ -85,18 +82,6 @@ def train_relu_net(
 
 
 @pytest.fixture(scope="module")
-def spec() -> AssignmentSpec:
-    return load_spec(ASSIGNMENT)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def deep_params() -> dict[str, np.ndarray]:
     """The capstone trained as the notebook does it: He init, momentum 0.9, lr 0.05, 20 epochs."""
     return train_relu_net(DEEP, reference.he_normal_init, "momentum", 0.05, 20)
@@ -107,13 +92,6 @@ def namespace(deep_params: dict[str, np.ndarray]) -> dict[str, Any]:
     ns: dict[str, Any] = {name: getattr(reference, name) for name in reference.__all__}
     ns["deep_params"] = deep_params
     return ns
-
-
-@pytest.fixture
-def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
-    monkeypatch.chdir(release)
-    monkeypatch.setenv("DLF_RESULT_JSON", "0")
-    return Grader(ASSIGNMENT)
 
 
 def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:

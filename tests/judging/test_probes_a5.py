@@ -18,25 +18,12 @@ import numpy as np
 import pytest
 
 import solutions.a5_regularization as reference
-from autograder.course import load_spec, source_dir
-from autograder.instructor.build import write_public_cases
+from autograder.course import source_dir
 from autograder.judging.probes import measure_record, run_probe
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.grader import Grader
 
 ASSIGNMENT = "a5_regularization"
-
-
-@pytest.fixture(scope="module")
-def spec() -> AssignmentSpec:
-    return load_spec(ASSIGNMENT)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
-    return folder
 
 
 def _notebook_script() -> str:
@@ -79,13 +66,6 @@ def namespace(notebook_ns: dict[str, Any]) -> dict[str, Any]:
     ns["train"] = notebook_ns["train"]
     ns["np"] = np
     return ns
-
-
-@pytest.fixture
-def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
-    monkeypatch.chdir(release)
-    monkeypatch.setenv("DLF_RESULT_JSON", "0")
-    return Grader(ASSIGNMENT)
 
 
 def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:

@@ -1,15 +1,12 @@
-"""Tests of ``autograder.judging.probes``: the safe runner and the generic and a1 probes.
+"""Tests of ``autograder.judging.probes.core``: the safe runner and the generic probes.
 
-Student code is compiled from text with a notebook-like file name (as IPython does), so the
-tracebacks the runner keeps point at "the student's" lines exactly as they would in a kernel.
+Student code runs as a notebook cell would (:mod:`tests.judging.student_code`).
 """
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -17,17 +14,7 @@ import pytest
 from autograder.judging.judge import judge_part
 from autograder.judging.probes import run_probe
 from autograder.judging.spec import Case, Check, Part
-
-
-def student(tmp_path: Path, source: str) -> dict[str, Any]:
-    """Run ``source`` as a notebook cell and return its namespace."""
-    src = textwrap.dedent(source)
-    path = tmp_path / "ipykernel_4242" / "cell_7.py"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(src)
-    namespace: dict[str, Any] = {"np": np}
-    exec(compile(src, str(path), "exec"), namespace)
-    return namespace
+from tests.judging.student_code import student
 
 
 def call_part(fn: str = "f", outputs: tuple[str, ...] = ("out",)) -> Part:

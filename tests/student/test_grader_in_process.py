@@ -16,26 +16,12 @@ import numpy as np
 import pytest
 
 import solutions.a1_linear_classifiers as reference
-from autograder.course import load_spec
-from autograder.instructor.build import write_public_cases
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.datasets import load_digits_split
 from autograder.student.grader import Grader
 from tests.grading_support import MUTATED, expected_public_score
 
 ASSIGNMENT = "a1_linear_classifiers"
-
-
-@pytest.fixture(scope="module")
-def spec() -> AssignmentSpec:
-    return load_spec(ASSIGNMENT)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, spec: AssignmentSpec) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_public_cases(spec, folder / f"{ASSIGNMENT}.cases.npz")
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +48,6 @@ def namespace(trained_w: np.ndarray) -> dict[str, Any]:
     ns["best_W"] = trained_w.copy()
     ns["np"] = np
     return ns
-
-
-@pytest.fixture
-def grader(release: Path, monkeypatch: pytest.MonkeyPatch) -> Grader:
-    monkeypatch.chdir(release)
-    monkeypatch.setenv("DLF_RESULT_JSON", "0")
-    return Grader(ASSIGNMENT)
 
 
 def _scores(grader: Grader, spec: AssignmentSpec, ns: dict[str, Any]) -> dict[str, float]:

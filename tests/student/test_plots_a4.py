@@ -6,7 +6,6 @@ compared with the inputs or with counts worked out by hand.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -21,12 +20,6 @@ from matplotlib.patches import Rectangle
 
 from autograder.student import plots_a4
 from tests.plot_support import saved_png
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 def _legend(ax: plt.Axes) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -33,12 +32,6 @@ TEST_FILE_OF = {
     plots_search: "test_plots_search.py",
     plots_a4: "test_plots_a4.py",
 }
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 def _legend(ax: plt.Axes) -> list[str]:

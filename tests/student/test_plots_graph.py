@@ -7,7 +7,6 @@ by the reference ``Value`` exactly as notebook a2 builds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +21,6 @@ from matplotlib.text import Annotation
 from autograder.student.plots_graph import BACKWARD_COLOR, FORWARD_COLOR, draw_graph, graph_layout
 from solutions.a2_autodiff import Value
 from tests.plot_support import saved_png
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 @dataclass(eq=False)

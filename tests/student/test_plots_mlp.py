@@ -5,7 +5,7 @@ with the inputs or with closed forms (tanh' = 1 - tanh^2, sigmoid' = s (1 - s), 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,6 @@ from autograder.student import plots_mlp
 from autograder.student.plots import PALETTE
 from solutions.a3_backprop_mlp import get_activation
 from tests.plot_support import saved_png
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 def _legend(ax: plt.Axes) -> list[str]:
