@@ -12,7 +12,13 @@ from autograder.course import load_spec
 from autograder.instructor.fidelity.mutate import report_text, run_mutation
 
 FLOOR = 0.95
-RELEASED = ["a1_linear_classifiers", "a2_autodiff", "a3_backprop_mlp", "a4_training_deep_nets"]
+RELEASED = [
+    "a1_linear_classifiers",
+    "a2_autodiff",
+    "a3_backprop_mlp",
+    "a4_training_deep_nets",
+    "a5_regularization",
+]
 
 
 @pytest.mark.slow
