@@ -1,4 +1,4 @@
-"""Tests of a1's probes and measures (``autograder.judging.probes.a1``): sgd, trained model.
+"""a1's probes and measures (``autograder.judging.probes.a1``): sgd and the trained model."""
 
 from __future__ import annotations
 
