@@ -9,7 +9,6 @@ namespace is the reference package plus the two trained models the notebook defi
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +21,12 @@ from autograder.judging.probes import probe_and_measure, run_probe
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.datasets import load_digits_split
 from autograder.student.grader import Grader
-from tests.grading_support import expected_public_score
+from tests.grading_support import (
+    assert_bug_costs_its_part_only,
+    assert_hidden_cases_differ,
+    assert_reference_full_marks,
+    assert_reported_all_passed,
+)
 
 ASSIGNMENT = "a3_backprop_mlp"
 
@@ -101,22 +105,12 @@ def test_reference_scores_full_points_on_every_part(
     hidden: bool,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    for part in spec.parts:
-        score = grader.check(part.id, namespace, hidden=hidden)
-        assert isinstance(score, float)
-        assert score == part.points, (part.id, grader.results[part.id])
-        assert grader.results[part.id].status == "ok"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+    assert_reference_full_marks(grader, spec, namespace, hidden=hidden)
+    assert_reported_all_passed(spec, *capfd.readouterr())
 
 
 def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
-    for part in spec.parts:
-        public = {c.name for c in part.public_cases()}
-        hidden = part.hidden_cases()
-        assert hidden, part.id
-        assert not public & {c.name for c in hidden}, part.id
+    assert_hidden_cases_differ(spec)
 
 
 def test_cases_keep_relu_inputs_and_margins_off_the_kinks(spec: AssignmentSpec) -> None:
@@ -312,27 +306,7 @@ def test_a_mistake_costs_points_on_its_own_part_only(
     bug: str,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    name, fn, words, failing = BUGS[bug]
-    namespace[name] = fn
-    affected = next(p for p in spec.parts if name in p.functions)
-    assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
-    scores = _scores(grader, spec, namespace)
-    for part in spec.parts:
-        if part.id != affected.id:
-            assert scores[part.id] == part.points, part.id
-    expected = expected_public_score(affected, failing)
-    assert expected < affected.points
-    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
-    assert grader.results[affected.id].status == "failed"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert words in out
-    assert re.search(rf"\[FAIL\] {re.escape(affected.title)} \({affected.id}\)", out)
-    hidden = grader.check(affected.id, namespace, hidden=True)
-    assert isinstance(hidden, float) and 0.0 <= hidden < affected.points
-    # stderr only for a final verdict of 0 (it makes nbgrader's Validate say "failed")
-    zero = f"FAILED: 0 / {affected.points:g} points (the report above says what is wrong)\n"
-    assert capfd.readouterr().err == (zero if hidden == 0 else "")
+    assert_bug_costs_its_part_only(grader, spec, namespace, BUGS[bug], capfd)
 
 
 def test_flattened_dx_message_shows_both_shapes(grader: Grader, namespace: dict[str, Any]) -> None:

@@ -23,7 +23,13 @@ from autograder.judging.probes.a4 import INIT_TARGETS, init_statistics
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.datasets_a4 import load_inverted_digits
 from autograder.student.grader import Grader
-from tests.grading_support import MUTATED, expected_public_score
+from tests.grading_support import (
+    MUTATED,
+    assert_hidden_cases_differ,
+    assert_reference_full_marks,
+    assert_reported_all_passed,
+    expected_public_score,
+)
 
 ASSIGNMENT = "a4_training_deep_nets"
 ACT = {  # (g, g'), written here for the planted bugs
@@ -115,13 +121,8 @@ def test_reference_scores_full_points_on_every_part(
     hidden: bool,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    for part in spec.parts:
-        score = grader.check(part.id, namespace, hidden=hidden)
-        assert score == part.points, (part.id, grader.results[part.id])
-        assert grader.results[part.id].status == "ok"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+    assert_reference_full_marks(grader, spec, namespace, hidden=hidden)
+    assert_reported_all_passed(spec, *capfd.readouterr())
 
 
 def test_untouched_release_scores_nothing(
@@ -138,11 +139,7 @@ def test_untouched_release_scores_nothing(
 
 
 def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
-    for part in spec.parts:
-        public = {c.name for c in part.public_cases()}
-        hidden = part.hidden_cases()
-        assert hidden, part.id
-        assert not public & {c.name for c in hidden}, part.id
+    assert_hidden_cases_differ(spec)
 
 
 def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) -> None:

@@ -22,6 +22,7 @@ from autograder.course import source_dir
 from autograder.judging.probes import measure_record, run_probe
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.grader import Grader
+from tests.grading_support import assert_hidden_cases_differ
 
 ASSIGNMENT = "a5_regularization"
 
@@ -96,11 +97,7 @@ def test_reference_scores_full_points_on_every_part(
 
 
 def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
-    for part in spec.parts:
-        public = {c.name for c in part.public_cases()}
-        hidden = part.hidden_cases()
-        assert hidden, part.id
-        assert not public & {c.name for c in hidden}, part.id
+    assert_hidden_cases_differ(spec)
 
 
 def test_every_keyword_gets_a_non_default_value(spec: AssignmentSpec) -> None:

@@ -19,7 +19,12 @@ import solutions.a1_linear_classifiers as reference
 from autograder.judging.spec import AssignmentSpec
 from autograder.student.datasets import load_digits_split
 from autograder.student.grader import Grader
-from tests.grading_support import MUTATED, expected_public_score
+from tests.grading_support import (
+    MUTATED,
+    assert_bug_costs_its_part_only,
+    assert_reference_full_marks,
+    assert_reported_all_passed,
+)
 
 ASSIGNMENT = "a1_linear_classifiers"
 
@@ -65,14 +70,8 @@ def test_reference_scores_full_points_on_every_part(
     hidden: bool,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    for part in spec.parts:
-        score = grader.check(part.id, namespace, hidden=hidden)
-        assert isinstance(score, float)
-        assert score == part.points, (part.id, grader.results[part.id])
-        assert grader.results[part.id].status == "ok"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert out.count("[PASS]") == len(spec.parts) and "[FAIL]" not in out
+    assert_reference_full_marks(grader, spec, namespace, hidden=hidden)
+    assert_reported_all_passed(spec, *capfd.readouterr())
 
 
 def test_public_cases_come_from_the_case_file(grader: Grader, spec: AssignmentSpec) -> None:
@@ -249,28 +248,7 @@ def test_a_bug_costs_points_on_its_own_part_only(
     bug: str,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    name, fn, words, failing = BUGS[bug]
-    namespace[name] = fn
-    affected = next(p for p in spec.parts if name in p.functions)
-    assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
-    scores = _scores(grader, spec, namespace)
-    assert all(isinstance(v, float) for v in scores.values())
-    for part in spec.parts:
-        if part.id != affected.id:
-            assert scores[part.id] == part.points, part.id
-    expected = expected_public_score(affected, failing)
-    assert expected < affected.points
-    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
-    assert grader.results[affected.id].status == "failed"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert words in out
-    assert re.search(rf"\[FAIL\] {re.escape(affected.title)} \({affected.id}\)", out)
-    hidden = grader.check(affected.id, namespace, hidden=True)
-    assert isinstance(hidden, float) and 0.0 <= hidden < affected.points
-    # stderr only for a final verdict of 0 (it makes nbgrader's Validate say "failed")
-    zero = f"FAILED: 0 / {affected.points:g} points (the report above says what is wrong)\n"
-    assert capfd.readouterr().err == (zero if hidden == 0 else "")
+    assert_bug_costs_its_part_only(grader, spec, namespace, BUGS[bug], capfd)
 
 
 def test_softmax_overflow_warning_is_reported_not_printed(
