@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 
 from autograder.course import CourseError, assignment_names, resolve_assignment
+from autograder.pipeline.engines import ENGINE_NAMES
+from autograder.platforms.gradescope import VISIBILITIES
 
 
 def _assignments(name: str | None) -> list[str]:
@@ -209,7 +211,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument(
         "--engine",
-        choices=("isolated", "nbclient", "nbgrader"),
+        choices=ENGINE_NAMES,
         default="isolated",
         help="isolated (default: sandboxed, no cheat can change a verdict), nbclient (test cells "
         "in the kernel, like nbgrader) or nbgrader (one real `nbgrader autograde` each)",
@@ -230,7 +232,7 @@ def parser() -> argparse.ArgumentParser:
     gs.add_argument("--out", default=None, help="zip path (default build/gradescope/<A>.zip)")
     gs.add_argument(
         "--hidden-visibility",
-        choices=("after_published", "hidden", "after_due_date", "visible"),
+        choices=VISIBILITIES,
         default="after_published",
         help="when students see the hidden cases' results (default: after_published; "
         "'visible' lets students probe the hidden cases by resubmitting)",

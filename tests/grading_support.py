@@ -69,18 +69,25 @@ def assert_bug_costs_its_part_only(
     grader: Any,
     spec: AssignmentSpec,
     namespace: dict[str, Any],
-    bug: tuple[str, Any, str, dict[str, set[str]]],
+    bug: tuple[str, Any, str, dict[str, set[str]]]
+    | tuple[dict[str, Any], str, dict[str, set[str]]],
     capfd: Any,
 ) -> None:
     """A planted bug loses the predicted score on its own part only, and says so.
 
-    ``bug`` is ``(name, function, words, failing)``: the notebook global it replaces, the buggy
-    function, words its message must contain, and the checks it must fail per public case (see
+    ``bug`` is ``(name, function, words, failing)`` or ``({name: function, ...}, words,
+    failing)``: the notebook globals it replaces (the part is the first name's), words its
+    message must contain, and the checks it must fail per public case (see
     :func:`expected_public_score`). The hidden cases cost points too, and stderr carries a line
     only for a final 0 (it makes nbgrader's Validate say "failed").
     """
-    name, fn, words, failing = bug
-    namespace[name] = fn
+    if len(bug) == 4:
+        name, fn, words, failing = bug
+        replacements = {name: fn}
+    else:
+        replacements, words, failing = bug
+    namespace.update(replacements)
+    name = next(iter(replacements))
     affected = next(p for p in spec.parts if name in p.functions)
     assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
     scores = {p.id: grader.check(p.id, namespace) for p in spec.parts}

@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -28,3 +29,10 @@ def saved_png(fig: Figure, path: Path, dpi: int = 40) -> Path:
     assert np.all(np.abs(np.array([width, height]) - expected) < 1.0), (width, height, expected)
     assert len(data) > 100  # more than the header: pixels were written
     return path
+
+
+def legend_texts(ax: Axes) -> list[str]:
+    """The texts of ``ax``'s legend (failing when the helper drew none)."""
+    legend = ax.get_legend()
+    assert legend is not None, "the helper promised a legend"
+    return [t.get_text() for t in legend.get_texts()]

@@ -58,7 +58,7 @@ def validate(assignment: str, *, timeout: int = 120) -> ValidationReport:
                 report.seconds = time.perf_counter() - start
         if why:
             report.problems.append(f"{name} notebook: {why}")
-        ordered = read_outcomes(nb, list(spec.parts))
+        ordered = read_outcomes(nb, list(spec.parts), cell_timeout=timeout)
         setattr(report, name, ordered)
         for res in ordered:
             if name == "source" and res.score < res.points:

@@ -68,7 +68,7 @@ def compare_match(
                     break
                 idx = list(int(i) for i in np.unravel_index(k, e64.shape))
                 text += f"\n    at {idx}: expected {_fmt(e64.flat[k])}, got {_fmt(g64.flat[k])}"
-    hint = diagnose(e64, g64, context)
+    hint = diagnose(e64, g64, {**context, "rtol": check.rtol, "atol": check.atol})
     return text + (f"\n    hint: {hint}" if hint else "")
 
 

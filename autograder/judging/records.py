@@ -61,3 +61,35 @@ def dtype_name(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return str(value.dtype)
     return type(value).__name__
+
+
+def record_array(
+    record: Record, key: str, shape: tuple[int, ...] | None = None, *, what: str = ""
+) -> np.ndarray:
+    """``record[key]`` as a float64 array of ``shape``, for a trusted-side measure.
+
+    Parameters
+    ----------
+    record : Record
+        A probe's record (untrusted).
+    key : str
+    shape : tuple of int, optional
+        The shape it must have.
+    what : str
+        How a student would name it in the error (default: ``key``), e.g. ``"the outputs of
+        dropout_forward, one per call"``.
+
+    Raises
+    ------
+    NotPlainDataError
+        When it is missing, not numbers, or of another shape, with a message naming ``what``.
+    """
+    name = what or key
+    if key not in record:
+        raise NotPlainDataError(f"{name}: nothing was returned")
+    arr = np.asarray(record[key])
+    if arr.dtype.kind not in "biuf":
+        raise NotPlainDataError(f"{name} must be numbers, not {arr.dtype}")
+    if shape is not None and arr.shape != shape:
+        raise NotPlainDataError(f"{name} has shape {arr.shape}, expected {shape}")
+    return arr.astype(np.float64)

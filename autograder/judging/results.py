@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from autograder.judging.spec import Part
+from autograder.judging.spec import AssignmentSpec, Part
 
 STATUSES = ("ok", "failed", "error", "timeout", "missing", "invalid", "manual")
 
@@ -30,7 +30,7 @@ class CaseResult:
     messages : list of str
         One per failed check, plus notes (mutation, warnings).
     status : str
-        ``ok``, ``failed``, ``error``, ``missing`` or ``timeout``.
+        One of :data:`STATUSES` but ``manual``.
     """
 
     name: str
@@ -85,6 +85,21 @@ def failed_part(part: Part, status: str, message: str, case: str = "submission")
 def uniform_results(parts: Iterable[Part], status: str, message: str) -> list[PartResult]:
     """The same verdict for every part (nothing submitted, an unreadable file, a dead grader)."""
     return [failed_part(p, status, message) for p in parts]
+
+
+def nothing_submitted(spec: AssignmentSpec) -> list[PartResult]:
+    """Every part ``missing``: the student's folder holds no notebook of the assignment."""
+    return uniform_results(spec.parts, "missing", f"no {spec.name}.ipynb was submitted")
+
+
+def unreadable_notebook(spec: AssignmentSpec, exc: BaseException) -> list[PartResult]:
+    """Every part ``invalid``: the submitted file is not a notebook (one wording everywhere)."""
+    return uniform_results(
+        spec.parts,
+        "invalid",
+        f"the file is not a valid notebook ({type(exc).__name__}): was it truncated or edited "
+        "outside Jupyter?",
+    )
 
 
 @dataclass

@@ -64,7 +64,7 @@ def check_notebook(
         why = execute(nb, work, timeout=timeout)
     if why:
         notes.append(f"the notebook stopped early: {why}")
-    return read_outcomes(nb, parts), notes
+    return read_outcomes(nb, parts, cell_timeout=timeout), notes
 
 
 def manual_points(nb_path: Path, autograded: list[str]) -> float:

@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 
 from autograder.course import course_root
 from autograder.notebook_files import nbgrader_meta
+from autograder.pipeline.outcomes import graded_test_cells
 
 TIMEOUT_ERROR = {
     "ename": "CellTimeoutError",
@@ -33,13 +34,8 @@ def restore_test_cells(nb: NotebookNode, reference: NotebookNode) -> list[str]:
     Test cells are matched by ``grade_id``; a missing one is inserted after the cell that
     precedes it in ``reference`` (or at the end). Returns the ids that were missing.
     """
-    tests = {}
-    order = []
-    for cell in reference.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
-            tests[meta["grade_id"]] = cell
-        order.append(cell)
+    tests = graded_test_cells(reference)
+    order = list(reference.cells)
     seen = set()
     for i, cell in enumerate(nb.cells):
         gid = nbgrader_meta(cell).get("grade_id")

@@ -48,7 +48,8 @@ def grade(
     cell_timeout : int
         Seconds per cell (and, isolated, per part) before it is stopped.
     submission_timeout : float, optional
-        Seconds for a whole submission (default 30 cells' worth).
+        Seconds for a whole submission (default 30 cells' worth); the isolated and nbgrader
+        engines enforce it, nbclient bounds each cell only.
     progress : bool
         Show a progress bar on stderr.
     engine : {"isolated", "nbclient", "nbgrader"}

@@ -26,9 +26,14 @@ from autograder.notebook_files import nbgrader_meta
 from autograder.student.grader import RESULT_MIME
 
 TIMEOUT_NAMES = ("CellTimeoutError", "KeyboardInterrupt")
-TIMEOUT_MESSAGE = "time limit: this test cell did not finish within the cell time limit"
 MISSING_MESSAGE = "the test cell is missing"
 NO_RESULT_MESSAGE = "the test cell recorded no result"
+
+
+def timeout_message(cell_timeout: float | None) -> str:
+    """What a student reads when the test cell ran out of time (the limit stated when known)."""
+    limit = f"{cell_timeout:g} s" if cell_timeout else "the cell time limit"
+    return f"time limit: this test cell did not finish within {limit}"
 
 
 def error_message(ename: str) -> str:
@@ -36,18 +41,19 @@ def error_message(ename: str) -> str:
     return f"the test cell raised {ename}: run your notebook top to bottom and fix the first error"
 
 
-def test_cells(nb: NotebookNode) -> dict[str, Any]:
+def graded_test_cells(nb: NotebookNode) -> dict[str, Any]:
     """The first auto-graded test cell of each ``grade_id`` (code cells with grade, no solution)."""
     cells: dict[str, Any] = {}
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
+        graded = meta.get("grade") and not meta.get("solution") and meta.get("grade_id")
+        if graded and cell.get("cell_type") == "code":
             cells.setdefault(meta["grade_id"], cell)
     return cells
 
 
-def _first_error(cell: Any) -> str | None:
-    """The name of the error the cell raised (a time limit wins over what followed it)."""
+def _error_name(cell: Any) -> str | None:
+    """The name of the error the cell raised: the last one, unless a time limit came first."""
     error = None
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error" and error not in TIMEOUT_NAMES:
@@ -85,14 +91,21 @@ def _nbgrader_score(cell: Any, result_score: float) -> float:
 
 
 def read_outcome(
-    part: Part, cell: Any | None, *, score_from: Literal["result", "nbgrader"] = "result"
+    part: Part,
+    cell: Any | None,
+    *,
+    score_from: Literal["result", "nbgrader"] = "result",
+    cell_timeout: float | None = None,
 ) -> PartResult:
-    """The verdict on ``part`` from its executed test ``cell`` (``None``: not in the notebook)."""
+    """The verdict on ``part`` from its executed test ``cell`` (``None``: not in the notebook).
+
+    ``cell_timeout`` (seconds) is stated in a time-limit message when given.
+    """
     if cell is None:
         return failed_part(part, "missing", MISSING_MESSAGE, case="test cell")
-    error = _first_error(cell)
+    error = _error_name(cell)
     if error in TIMEOUT_NAMES:
-        return failed_part(part, "timeout", TIMEOUT_MESSAGE, case="test cell")
+        return failed_part(part, "timeout", timeout_message(cell_timeout), case="test cell")
     if error:
         return failed_part(part, "error", error_message(error), case="test cell")
     payload = _payload(cell)
@@ -111,8 +124,15 @@ def read_outcome(
 
 
 def read_outcomes(
-    nb: NotebookNode, parts: list[Part], *, score_from: Literal["result", "nbgrader"] = "result"
+    nb: NotebookNode,
+    parts: list[Part],
+    *,
+    score_from: Literal["result", "nbgrader"] = "result",
+    cell_timeout: float | None = None,
 ) -> list[PartResult]:
     """:func:`read_outcome` for every part, in ``parts``' order."""
-    cells = test_cells(nb)
-    return [read_outcome(p, cells.get(p.id), score_from=score_from) for p in parts]
+    cells = graded_test_cells(nb)
+    return [
+        read_outcome(p, cells.get(p.id), score_from=score_from, cell_timeout=cell_timeout)
+        for p in parts
+    ]

@@ -230,12 +230,14 @@ def finite(value: Any) -> Any:
 
 
 def write_results_json(path: Path, results: list[StudentResult]) -> None:
-    """``results.json``: per student, the time taken, the notes and every part's verdict."""
+    """``results.json``: per student, the time taken, the notes, the grader's own problem (for
+    the instructor) and every part's verdict."""
     data = [
         {
             "student": r.student,
             "seconds": round(r.seconds, 3),
             "notes": r.notes,
+            "problem": r.problem,
             "parts": [p.to_dict() for p in r.parts],
         }
         for r in results

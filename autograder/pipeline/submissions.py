@@ -17,13 +17,12 @@ class Submission:
         The student id (folder or file name).
     notebook : Path or None
         The submitted notebook; ``None`` when the student's folder holds none.
-    folder : Path or None
-        Folder whose other files travel with the notebook (nbgrader layout only).
+    renamed_from : str
+        The name it was submitted under, when that was not safe as a file name (else ``""``).
     """
 
     student: str
     notebook: Path | None
-    folder: Path | None = None
     renamed_from: str = ""
 
 
@@ -92,12 +91,11 @@ def find_submissions(folder: Path, assignment: str) -> list[Submission]:
             if not work.is_dir():
                 candidates = sorted(entry.glob("*.ipynb"))
                 nb = candidates[0] if len(candidates) == 1 else entry / f"{assignment}.ipynb"
-                work = entry
             student, was = named(entry.name)
-            subs.append(Submission(student, nb if nb.is_file() else None, work, was))
+            subs.append(Submission(student, nb if nb.is_file() else None, was))
         elif entry.is_file() and entry.suffix == ".ipynb":
             student, was = named(entry.stem)
-            subs.append(Submission(student, entry, None, was))
+            subs.append(Submission(student, entry, was))
     if not subs:
         raise ValueError(
             f"no submissions in {folder}: expected <student>/{assignment}/{assignment}.ipynb "

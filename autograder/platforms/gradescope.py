@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
+import sys
 import time
 import zipfile
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ from typing import Any
 from autograder.course import course_root, load_spec, release_dir, source_dir
 from autograder.judging.render import case_lines, total_line
 from autograder.judging.results import CaseResult, PartResult
+from autograder.sandbox.faults import STARTUP_FAILED
 
 DISTRIBUTION = "deep-learning-foundations"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -193,22 +195,28 @@ def gradescope_tests(
 
 def results_json(
     assignment: str, submission: Path, *, hidden_visibility: str = "after_published"
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[dict[str, Any], str]:
     """Grade one submission in the sandbox; return Gradescope's ``results.json`` content.
 
     Returns
     -------
     results : dict
-    grader_ok : bool
-        False when the grader itself could not start (nothing the student did).
+    problem : str
+        The grader's own trouble, for the instructor (``""`` when there was none); it starts
+        with :data:`~autograder.sandbox.faults.STARTUP_FAILED` when the grader itself could not
+        start (nothing the student did).
     """
-    from autograder.sandbox.driver import IsolatedCases, Limits, grade_isolated
+    from autograder.pipeline.engines.isolated import IsolatedEngine
+    from autograder.pipeline.submissions import Submission
+    from autograder.sandbox.bwrap import bwrap_usable
+    from autograder.sandbox.limits import Limits
 
     start = time.perf_counter()
     spec = load_spec(assignment)
     notebook = find_notebook(submission, assignment)
-    parts, run = grade_isolated(notebook, IsolatedCases.build(spec), Limits())
-    grader_ok = not any(n.startswith("grader start-up failed") for n in run.notes)
+    with IsolatedEngine(spec, Limits()) as engine:
+        graded = engine.grade_one(Submission("submission", notebook))
+    parts = graded.parts
     score = sum(p.score for p in parts)
     auto = sum(p.points for p in parts)
     manual = sum(spec.manual_parts.values())
@@ -227,16 +235,16 @@ def results_json(
         )
     if notebook is None:
         output.append(f"No {assignment}.ipynb was found in the submission.")
-    output += [f"Note: {n}" for n in run.notes]
+    output += [f"Note: {n}" for n in graded.notes]
     results = {
         "score": round(score, 6),
         "execution_time": round(time.perf_counter() - start, 2),
         "output": "\n".join(output),
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": gradescope_tests(parts, run.notes if not run.isolated else [], hidden_visibility),
+        "tests": gradescope_tests(parts, [] if bwrap_usable() else graded.notes, hidden_visibility),
     }
-    return results, grader_ok
+    return results, graded.problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -252,12 +260,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("results", type=Path)
     p.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
     args = p.parse_args(argv)
-    data, grader_ok = results_json(
+    data, problem = results_json(
         args.assignment, args.submission, hidden_visibility=args.hidden_visibility
     )
-    if not grader_ok:
+    if problem:
+        print(f"grader problem (for the instructor): {problem}", file=sys.stderr)
+    if STARTUP_FAILED in problem:
         # no results.json: Gradescope then reports an autograder failure instead of a 0
-        print("the grader could not start (not the student's fault):\n" + data["output"])
+        print(f"the grader could not start (not the student's fault):\n{problem}")
         return 1
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -3,8 +3,9 @@
 - :mod:`.limits`: resource limits (time, memory, processes, output) and how they are enforced.
 - :mod:`.bwrap`: the bubblewrap command line (no network, a private filesystem view).
 - :mod:`.harness`: runs INSIDE the sandbox: executes the notebook's cells, probes every part
-  and writes the probe records (``.npz``, no pickle).
-- :mod:`.recordfile`: writing records, and reading them back as untrusted data.
+  and sends the probe records back (``.npz`` frames, no pickle).
+- :mod:`.channel`: the framed pipes between the two sides (plan in, events and records out).
+- :mod:`.recordfile`: encoding records, and decoding them as untrusted data.
 - :mod:`.launch`: the launcher program: joins the cgroup, sets the rlimits in its own process,
   then execs the harness's command (no ``preexec_fn``).
 - :mod:`.watcher`: follows one run of the harness, kills a step past its limit, says what ended

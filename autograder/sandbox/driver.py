@@ -33,7 +33,7 @@ from autograder.judging.casefile import encode_value, part_to_json
 from autograder.judging.judge import judge_part
 from autograder.judging.probes.core import measure_record
 from autograder.judging.records import Record
-from autograder.judging.results import PartResult, uniform_results
+from autograder.judging.results import PartResult, nothing_submitted, unreadable_notebook
 from autograder.judging.spec import AssignmentSpec, Case
 from autograder.sandbox.bwrap import (
     bwrap_usable,
@@ -46,8 +46,7 @@ from autograder.sandbox.faults import SandboxRun, note_nproc_fallback, part_reco
 from autograder.sandbox.launch import launcher_command
 from autograder.sandbox.limits import Limits, ProcessCgroup
 from autograder.sandbox.policy import Action, Decision, decide, max_runs
-from autograder.sandbox.recordfile import write_records
-from autograder.sandbox.watcher import RunEnd, run_end, watch
+from autograder.sandbox.watcher import RunEnd, is_step, run_end, watch
 
 SANDBOX_ENV = {
     "HOME": "/sandbox",
@@ -199,11 +198,8 @@ def _launch(
 def _stop(launched: _Launched) -> None:
     """Kill the harness and everything it started, and wait for the result pipe to close."""
     proc = launched.proc
-    if proc.poll() is None:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, 9)
-    with contextlib.suppress(OSError):
-        os.killpg(proc.pid, 9)  # children left in the group after the harness ended
+    with contextlib.suppress(OSError):  # the harness, and children left in its group after it
+        os.killpg(proc.pid, 9)
     proc.wait()
     launched.cgroup.close()
     launched.reader.join()
@@ -254,7 +250,17 @@ class _Session:
         shutil.rmtree(run_dir, ignore_errors=True)
         for pid, payload in launched.reader.records.items():
             self.received.setdefault(pid, payload)
-        return run_end(kill, launched.reader.snapshot(), launched.proc.returncode)
+        events = launched.reader.snapshot()
+        for event in events:
+            if event.get("event") == "timeout" and is_step(event) and event["step"] == "cell":
+                self.run.stopped_cells[event["index"]] = self.limits.cell_timeout
+        if launched.reader.problem:
+            note = (
+                f"part of what the notebook sent back could not be read ({launched.reader.problem})"
+            )
+            if note not in self.run.notes:
+                self.run.notes.append(note)
+        return run_end(kill, events, launched.proc.returncode)
 
 
 def _startup_error(end: RunEnd, logs: Path) -> list[str] | None:
@@ -289,7 +295,6 @@ def run_submission(
         if not decision.restart:
             break
         session.skip(decision)
-    run.seconds = time.monotonic() - session.start
     num_cases = {pid: len(ic.cases[pid]) for pid in part_ids}
     return part_records(num_cases, run, session.received, limits), run
 
@@ -303,18 +308,13 @@ def grade_isolated(
     """
     spec = ic.spec
     if notebook is None:
-        msg = f"no {spec.name}.ipynb was submitted"
-        return uniform_results(spec.parts, "missing", msg), SandboxRun()
+        return nothing_submitted(spec), SandboxRun()
     try:
         data = json.loads(notebook.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
             raise ValueError("no cell list")
     except Exception as exc:
-        msg = (
-            f"the file is not a valid notebook ({type(exc).__name__}): "
-            "was it truncated or edited by hand?"
-        )
-        return uniform_results(spec.parts, "invalid", msg), SandboxRun()
+        return unreadable_notebook(spec, exc), SandboxRun()
     with tempfile.TemporaryDirectory(prefix="dlf-sandbox-") as tmp:
         work = Path(tmp) / "work"
         records, run = run_submission(notebook, ic, limits, work)
@@ -326,12 +326,35 @@ def grade_isolated(
             for (case, _), rec in zip(pairs, records[part.id], strict=True)
         ]
         results.append(judge_part(part, pairs, measured, ic.references[part.id]))
+    cells = data["cells"]
     for index, why in sorted(run.skipped_cells.items()):
         run.notes.append(
-            f"cell {index} was skipped after it failed ({why}); "
+            f"{cell_label(cells, index)} was skipped after it failed ({why}); "
             "the rest of the notebook ran without it"
         )
+    for index, seconds in sorted(run.stopped_cells.items()):
+        run.notes.append(
+            f"{cell_label(cells, index)} was stopped at its time limit of {seconds:g} s "
+            "(an infinite loop, or very slow code?); the cells after it ran"
+        )
     return results, run
+
+
+def cell_label(cells: list[Any], index: int) -> str:
+    """How a student finds cell ``index`` (counted over every cell, from 0) in Jupyter.
+
+    Code cells are numbered from 1 in notebook order, as Jupyter numbers them after *Restart &
+    Run All*, and the cell's first line is quoted.
+    """
+    number = sum(
+        1 for c in cells[: index + 1] if isinstance(c, dict) and c.get("cell_type") == "code"
+    )
+    cell = cells[index] if 0 <= index < len(cells) and isinstance(cells[index], dict) else {}
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    quoted = f' ("{first[:60]}{"..." if len(first) > 60 else ""}")' if first else ""
+    return f"code cell {number}{quoted}"
 
 
 __all__ = [
@@ -340,5 +363,4 @@ __all__ = [
     "SandboxRun",
     "grade_isolated",
     "run_submission",
-    "write_records",
 ]

@@ -18,30 +18,46 @@ from autograder.sandbox.recordfile import RecordFileError, decode_records
 
 OUT_OF_TIME_NOTE = "the submission ran out of its total time limit"
 NPROC_FALLBACK_NOTE = "the process limit could not use a cgroup: it falls back to RLIMIT_NPROC"
+STARTUP_FAILED = "grader start-up failed: "
 DIED_MESSAGE = "the notebook's process died while this part ran (exit(), a crash, or memory)"
 
 
 @dataclass
 class SandboxRun:
-    """What happened while the submission ran."""
+    """What happened while the submission ran.
+
+    Attributes
+    ----------
+    restarts : int
+        How many times the harness was restarted after a fault.
+    skipped_cells : dict
+        ``cell index -> why``: cells left out of later runs because they crashed or hung.
+    stopped_cells : dict
+        ``cell index -> seconds``: cells interrupted at their time limit (the rest ran).
+    failed_parts : dict
+        ``part id -> status`` of parts that failed by a fault.
+    notes : list of str
+        For the student (their feedback).
+    problems : list of str
+        For the instructor only: the grader's own trouble (a harness that could not start,
+        a weaker process limit), never shown to students.
+    isolated : bool
+        Whether bubblewrap isolated the run.
+    """
 
     restarts: int = 0
     skipped_cells: dict[int, str] = field(default_factory=dict)
+    stopped_cells: dict[int, float] = field(default_factory=dict)
     failed_parts: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     isolated: bool = True
-    seconds: float = 0.0
 
 
 def note_nproc_fallback(run: SandboxRun) -> None:
-    """Say that the process limit is only ``RLIMIT_NPROC`` in an isolated run.
-
-    Called at each start of the harness without a cgroup. The check looks for a note that
-    mentions "processes", which this note does not: it is repeated at every restart, as it
-    always was (kept so that the notes stay identical).
-    """
-    if run.isolated and not any("processes" in n for n in run.notes):
-        run.notes.append(NPROC_FALLBACK_NOTE)
+    """Tell the instructor, once, that the process limit is only ``RLIMIT_NPROC`` here."""
+    if run.isolated and NPROC_FALLBACK_NOTE not in run.problems:
+        run.problems.append(NPROC_FALLBACK_NOTE)
 
 
 def _out_of_time(run: SandboxRun, part_ids: Sequence[str], received: Iterable[str]) -> None:
@@ -53,13 +69,21 @@ def _out_of_time(run: SandboxRun, part_ids: Sequence[str], received: Iterable[st
 
 
 def _gave_up(
-    run: SandboxRun, why: str, part_ids: Sequence[str], startup_error: Sequence[str] | None
+    run: SandboxRun,
+    why: str,
+    part_ids: Sequence[str],
+    received: Iterable[str],
+    startup_error: Sequence[str] | None,
 ) -> None:
-    run.notes.append(f"the notebook's process ended before any step started ({why})")
     if startup_error is not None:  # the harness itself failed: an installation problem
-        run.notes.append("grader start-up failed: " + " | ".join(startup_error))
+        run.problems.append(STARTUP_FAILED + " | ".join(startup_error))
+        run.notes.append("the grader could not start: your instructor has been told")
+    else:
+        run.notes.append(f"the notebook's process ended while no cell or part was running ({why})")
+    have = set(received)
     for pid in part_ids:
-        run.failed_parts.setdefault(pid, "error")
+        if pid not in have:
+            run.failed_parts.setdefault(pid, "error")
 
 
 def _skipped(run: SandboxRun, decision: Decision) -> None:
@@ -95,7 +119,7 @@ def record_decision(
     if decision.action is Action.OUT_OF_TIME:
         _out_of_time(run, part_ids, received)
     elif decision.action is Action.GIVE_UP:
-        _gave_up(run, decision.why, part_ids, startup_error)
+        _gave_up(run, decision.why, part_ids, received, startup_error)
     elif decision.restart:
         _skipped(run, decision)
 

@@ -54,6 +54,22 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise _Timeout("time limit reached")
 
 
+def run_cell_within(shell: Any, source: str, seconds: int) -> bool:
+    """Run one cell in IPython's ``shell``, stopped after ``seconds``; False if it was stopped.
+
+    Needs :func:`_alarm` as the ``SIGALRM`` handler. IPython catches whatever a cell raises, the
+    alarm's :class:`_Timeout` included, and keeps it as the result's ``error_in_exec``.
+    """
+    signal.alarm(seconds)
+    try:
+        result = shell.run_cell(source, store_history=False, silent=False)
+        return not isinstance(result.error_in_exec, _Timeout)
+    except _Timeout:  # the alarm rang outside the cell's own code
+        return False
+    finally:
+        signal.alarm(0)
+
+
 class _CappedText(io.TextIOBase):
     """A text sink that keeps the first ``limit`` characters and drops the rest."""
 
@@ -153,13 +169,8 @@ def main() -> int:
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
         progress.log(event="start", step="cell", index=index)
-        signal.alarm(int(plan["cell_timeout"]))
-        try:
-            shell.run_cell(source, store_history=False, silent=False)
-        except _Timeout:
+        if not run_cell_within(shell, source, int(plan["cell_timeout"])):
             progress.log(event="timeout", step="cell", index=index)
-        finally:
-            signal.alarm(0)
         progress.log(event="end", step="cell", index=index)
     skip_parts = set(plan.get("skip_parts", []))
     for part_json in plan["parts"]:

@@ -57,9 +57,16 @@ class Decision:
         return self.action in (Action.SKIP_CELL, Action.SKIP_PART)
 
 
+MAX_SKIPPED_CELLS = 50  # a notebook whose cells keep crashing is not worth more restarts
+
+
 def max_runs(num_parts: int) -> int:
-    """How many times the harness may start for a notebook graded on ``num_parts`` parts."""
-    return 2 + num_parts + 50
+    """How many times the harness may start for a notebook graded on ``num_parts`` parts.
+
+    The first run, one restart per part that may crash or hang, up to
+    :data:`MAX_SKIPPED_CELLS` restarts for cells, and one spare.
+    """
+    return 2 + num_parts + MAX_SKIPPED_CELLS
 
 
 def crash_why(exit_code: int | None) -> str:
@@ -82,5 +89,5 @@ def decide(end: RunEnd) -> Decision:
     if step is None:
         return Decision(Action.GIVE_UP, status, why)
     if step.get("step") == "cell":
-        return Decision(Action.SKIP_CELL, status, why, cell=int(step.get("index", -1)))
+        return Decision(Action.SKIP_CELL, status, why, cell=int(step["index"]))
     return Decision(Action.SKIP_PART, status, why, part=str(step.get("part")))

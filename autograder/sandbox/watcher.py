@@ -79,11 +79,23 @@ class RunEnd:
     started: bool
 
 
+def is_step(event: Event) -> bool:
+    """Whether ``event`` names a step well: a cell by its integer index, or a part by its id.
+
+    Events come from the sandbox, so a forged one (an index that is not a number) is ignored
+    rather than trusted.
+    """
+    if event.get("step") == "cell":
+        index = event.get("index")
+        return isinstance(index, int) and not isinstance(index, bool) and index >= 0
+    return event.get("step") == "part" and isinstance(event.get("part"), str)
+
+
 def running_step(events: list[Event]) -> Event | None:
-    """The last step that started and did not end."""
+    """The last well-formed step that started and did not end."""
     open_step = None
     for event in events:
-        if event.get("event") == "start":
+        if event.get("event") == "start" and is_step(event):
             open_step = event
         elif event.get("event") == "end":
             open_step = None

@@ -134,10 +134,13 @@ def _additive_hint(expected: np.ndarray, got: np.ndarray, context: dict[str, Any
     )
 
 
-def _row_col_hint(expected: np.ndarray, got: np.ndarray) -> str | None:
+def _row_col_hint(
+    expected: np.ndarray, got: np.ndarray, rtol: float = 1e-5, atol: float = 1e-8
+) -> str | None:
+    """ "only row k differs" when every other entry passes the check's own tolerance."""
     if expected.ndim != 2 or min(expected.shape) < 2:
         return None
-    bad = ~np.isclose(got, expected, rtol=1e-5, atol=1e-8)
+    bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     rows = np.flatnonzero(bad.any(axis=1))
     cols = np.flatnonzero(bad.any(axis=0))
     if len(rows) == 1 and expected.shape[0] > 2:
@@ -218,8 +221,9 @@ def diagnose(expected: Any, got: Any, context: dict[str, Any] | None = None) -> 
         ``N`` (batch size), ``K`` (entries per sample), ``reg`` and ``W`` (to recognise a
         missing penalty), ``facts`` (what the part computes: ``"square"``, ``"mean_entries"``,
         ``"mean_samples"``, ``"exp"``, ``"softmax"``), ``output`` (the checked output's name;
-        a ``history`` may be shifted by a step) and ``hidden`` (true for a hidden case: no hint
-        may then reveal a number derived from its values).
+        a ``history`` may be shifted by a step), ``hidden`` (true for a hidden case: no hint
+        may then reveal a number derived from its values) and ``rtol``/``atol`` (the check's
+        tolerance: a row or column is "the only one that differs" only if the rest pass it).
 
     Returns
     -------
@@ -263,4 +267,4 @@ def diagnose(expected: Any, got: Any, context: dict[str, Any] | None = None) -> 
         return shifted
     if e.ndim == 2 and e.shape[0] == e.shape[1] and e.shape[0] > 1 and _close(g, e.T):
         return "this is the transpose of the expected matrix"
-    return _row_col_hint(e, g)
+    return _row_col_hint(e, g, ctx.get("rtol", 1e-5), ctx.get("atol", 1e-8))

@@ -27,10 +27,11 @@
 # - Each graded function lives in its own **answer cell**. Its signature and docstring are given;
 #   replace `raise NotImplementedError()` with your code. Do not rename the function or change its
 #   arguments: the grader looks it up by name.
-# - The cell right after an answer cell is a **test cell**. It runs your function on a few cases
-#   and shows a report: a table headed PASS or FAIL with one row per case (its credit and, for a
-#   failure, which output is wrong, where, expected against got, and a hint) and your score for
-#   that part. Do not edit test cells.
+# - The cell right after an answer cell is a **test cell**. It runs your function on a few cases and
+#   shows a report: a table headed TO DO (not answered yet), PASS (full credit), FAIL (less) or
+#   ERROR (your code raised), with one row per case (`ok` or the share of credit it earned and, for
+#   a failure, which output is wrong, where, expected against got, and a hint) and your score for
+#   that part on the right. Do not edit test cells.
 # - When your notebook is graded, each test also runs **hidden cases** (other sizes, float32
 #   inputs, extreme values). A function that is correct for every valid input passes them; the
 #   visible cases are chosen so that a function which passes them is very unlikely to fail the

@@ -32,8 +32,9 @@
 #   `raise NotImplementedError()` with your code; the class cells have several. Do not rename
 #   anything or change signatures: the grader looks your code up by name.
 # - The cell right after an answer cell is a **test cell**. It runs your code on a few cases and
-#   shows a table headed PASS or FAIL with one row per case and, for each failure, what is wrong,
-#   where, expected against got, and a hint. Do not edit test cells.
+#   shows a table headed TO DO (not answered yet), PASS (full credit), FAIL (less) or ERROR (your
+#   code raised) with one row per case (`ok` or the share of credit it earned) and, for each
+#   failure, what is wrong, where, expected against got, and a hint. Do not edit test cells.
 # - When your notebook is graded, each test also runs **hidden cases** (other numbers, other
 #   shapes, other graphs). Code that is correct in general passes them.
 # - Keep the file `a2_autodiff.cases.npz` in the same folder as this notebook.

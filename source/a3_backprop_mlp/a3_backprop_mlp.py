@@ -65,9 +65,11 @@
 #
 # - Each graded function lives in its own **answer cell**; replace `raise NotImplementedError()`
 #   with your code and keep the function's name and arguments (the grader looks it up by name).
-# - The cell after a group of answer cells is a **test cell**. It runs your functions on a few
-#   cases and shows a table with one row per case (`ok`, or what is wrong, where, expected
-#   against got, and a hint) and your score for that part. Do not edit test cells.
+# - The cell after a group of answer cells is a **test cell**. It runs your functions on a few cases
+#   and shows a table headed TO DO (not answered yet), PASS (full credit), FAIL (less) or ERROR
+#   (your code raised), with one row per case (`ok`, or the share of credit it earned, what is
+#   wrong, where, expected against got, and a hint) and your score for that part. Do not edit test
+#   cells.
 # - When your notebook is graded, each test also runs **hidden cases** (other shapes, float32
 #   inputs, extreme values). The visible cases are chosen so that code which passes them is
 #   very unlikely to fail the hidden ones unless it is wrong in general.

@@ -32,10 +32,11 @@
 #
 # - Each graded function lives in an **answer cell**; replace `raise NotImplementedError()` with
 #   your code and keep the names and arguments (the grader looks them up by name).
-# - The **test cell** after a group of answer cells runs your functions on a few cases and shows
-#   a table with a row per case (`ok`, or what is wrong and a hint) and your score for the part.
-#   Do not edit test cells. Graded runs add **hidden cases** (other shapes, hyper-parameters,
-#   seeds).
+# - The **test cell** after a group of answer cells runs your functions on a few cases and shows a
+#   table headed TO DO (not answered yet), PASS (full credit), FAIL (less) or ERROR (your code
+#   raised), with a row per case (`ok`, or the share of credit it earned, what is wrong and a hint)
+#   and your score for the part. Do not edit test cells. Graded runs add **hidden cases** (other
+#   shapes, hyper-parameters, seeds).
 # - Initialisers are graded **statistically**: the sample variance, mean and shape of the
 #   distribution of a large draw must match the target within 6 standard errors, and the `rng`
 #   you are given must be the only source of randomness. Optimisers are graded on **whole
@@ -128,7 +129,8 @@ def relu_mlp_accuracy(params, X, y):
 # independently, of mean 0 and variance $s^2$, independent of inputs of variance $v$ (and mean
 # 0 for now). The terms are independent with mean 0, so their variances add:
 # $$\operatorname{Var}(a) = n_\text{in}\, s^2\, v .$$
-# If $n_\text{in} s^2 > 1$ the signal grows by that factor at **every** layer, if it is $< 1$ it
+# If $n_\text{in} s^2 > 1$ the **variance** of the signal grows by that factor at **every**
+# layer (its spread, the standard deviation, by $\sqrt{n_\text{in} s^2}$), if it is $< 1$ it
 # shrinks by it: after 10 layers a factor 2 has become 1000 and a factor 1/2 one thousandth.
 # The backward pass is the same computation with the transposed matrix, so the gradient
 # reaching a layer's input has its variance multiplied by $n_\text{out} s^2$ per layer.
@@ -140,8 +142,8 @@ def relu_mlp_accuracy(params, X, y):
 # - **He / Kaiming** (ReLU): $s^2 = 2/n_\text{in}$. ReLU sets half of its inputs to zero, which
 #   halves the second moment; doubling the variance makes up for it (you derive this below).
 #
-# A uniform $U(-a, a)$ has variance $a^2/3$, so the uniform versions use $a = \sqrt{3 s^2}$:
-# $a = \sqrt{6/(n_\text{in}+n_\text{out})}$ for Xavier and $\sqrt{6/n_\text{in}}$ for He.
+# A uniform $U(-r, r)$ has variance $r^2/3$, so the uniform versions use $r = \sqrt{3 s^2}$:
+# $r = \sqrt{6/(n_\text{in}+n_\text{out})}$ for Xavier and $\sqrt{6/n_\text{in}}$ for He.
 #
 # > **Note on the lecture slides.** They write Xavier's variance as $1/(n_\text{in} +
 # > n_\text{out})$; the paper's (and every library's) is $2/(n_\text{in} + n_\text{out})$, the
@@ -149,7 +151,8 @@ def relu_mlp_accuracy(params, X, y):
 # > $n_\text{in} = n_\text{out}$; it is **Xavier and LeCun** that coincide then
 # > ($2/(2n) = 1/n$), while He is always twice LeCun.
 #
-# **Your task.** Write the seven initialisers (He first: the deep network of Part 10 needs it).
+# **Your task.** Write the seven initialisers (He first: the deep ReLU network of Part 10 needs
+# a fan-scaled one, and He is made for ReLU).
 # Each takes `fan_in, fan_out, rng` and a keyword
 # `dtype` (default float64) and returns `W` of shape `(fan_in, fan_out)`. Draw **only** from
 # `rng`, in float64, then cast with `.astype(dtype)`: a normal initialiser returns
@@ -248,9 +251,9 @@ score
 #
 # To see an initialiser at work, push a batch through $L$ layers
 # $a_l = h_{l-1} W_l + b_l$, $h_l = g(a_l)$ with $h_0 = X$, and look at the spread of every
-# $h_l$. Then send back the upstream gradient $\partial L / \partial h_L = \texttt{ones}/N$ (the
-# gradient of $L = \frac1N \sum h_L$, chosen because it does not depend on the size of
-# $h_L$) and record, layer by layer,
+# $h_l$. Then send back the upstream gradient $\partial \ell / \partial h_L = \texttt{ones}/N$
+# (the gradient of the objective $\ell = \frac1N \sum h_L$, chosen because it does not depend
+# on the size of $h_L$) and record, layer by layer,
 # $$da_l = dh_l \odot g'(a_l), \qquad dW_l = h_{l-1}^\top da_l, \qquad
 # dh_{l-1} = da_l\, W_l^\top .$$
 #
@@ -343,8 +346,8 @@ for act, rng_range in (("tanh", (-1.0, 1.0)), ("relu", (0.0, 2.5))):
     plt.show()
 
 # %% [markdown]
-# With tanh, small weights shrink the signal geometrically (by about $\sqrt{128}\cdot 0.01 =
-# 0.11$ per layer) until every unit outputs 0; N(0, 1) weights saturate every unit at $\pm 1$,
+# With tanh, small weights shrink the spread of the signal geometrically (by about
+# $\sqrt{128 \cdot 0.01^2} = 0.11$ per layer) until every unit outputs 0; N(0, 1) weights saturate every unit at $\pm 1$,
 # where $\tanh' \approx 0$; Xavier keeps a spread of the same order through all ten layers. With
 # ReLU, Xavier's variance is half of what is needed ($n_\text{in} = n_\text{out}$), so the
 # spread halves every two layers, while He keeps it.
@@ -355,8 +358,9 @@ for act, rng_range in (("tanh", (-1.0, 1.0)), ("relu", (0.0, 2.5))):
 # same function of the input, receives the same gradient and makes the same update: the units
 # stay copies of each other for ever, and a layer of 32 units is worth one. (With exact zeros
 # in both layers it is even worse: the gradient of $W_1$ is $X^\top((dS\, W_2^\top) \odot
-# g')$ with $W_2 = 0$, so $W_1$ does not move at first.) Random initialisation exists to break
-# this symmetry.
+# g')$ with $W_2 = 0$, so $W_1$ and $b_1$ get zero gradients; with tanh or ReLU the hidden
+# layer outputs $H = g(0) = 0$ too, so $dW_2 = H^\top dS = 0$ as well: only $b_2$ ever learns.)
+# Random initialisation exists to break this symmetry.
 #
 # **Your task.** Write `train_two_layer(X, y, W1, b1, W2, b2, *, lr, steps, activation="tanh")`:
 # `steps` steps of full-batch gradient descent on the mean softmax cross-entropy of
@@ -657,8 +661,9 @@ score
 
 # %% [markdown]
 # Fifty blocks of width 32 (hidden 64), with the branches initialised at **0.5 times** the He
-# scale. The plain stack applies $F_k$ alone and its gradient vanishes; the residual stack,
-# with the same weights, keeps a gradient of the same order at every depth. (The plain stack is
+# scale. The plain stack applies $F_k$ alone and its gradient vanishes (it falls by some 24
+# orders of magnitude); the residual stack, with the same weights, keeps a usable gradient at
+# every depth (it grows slowly, about 25 times over the 50 blocks). (The plain stack is
 # your residual block with the identity path subtracted.)
 
 # %%
@@ -766,8 +771,9 @@ plt.show()
 # Each optimiser is a pair of functions: `name_init(w)` returns its state, and
 # `name_step(w, dw, state, *, lr, ...)` returns `(new_w, new_state)`, both **new** objects:
 # it never modifies `w`, the gradient `dw`, the `state` dict or the arrays in it (the caller may
-# still need them; the grader checks all three after every step). With $g = dw + \lambda w$ (`weight_decay`
-# $\lambda$, a coupled L2 term as in PyTorch; 0 by default):
+# still need them; the grader checks all three after every step). From here on, $g$ is the
+# gradient (no longer an activation) and $\mu$ the momentum: with $g = dw + \lambda w$
+# (`weight_decay` $\lambda$, a coupled L2 term as in PyTorch; 0 by default):
 #
 # | optimiser | state | step |
 # |---|---|---|
@@ -789,8 +795,11 @@ plt.show()
 #   coordinates get smaller steps, flat ones larger. $\varepsilon$ is added **outside** the
 #   square root (PyTorch's convention).
 # - **Adam** combines both. $m$ and $v$ start at 0, so for the first steps they are biased
-#   towards 0 (after one step $m = (1-\beta_1) g$, a tenth of $g$); dividing by $1 - \beta^t$
-#   removes that bias. The step count $t$ is incremented **first**, so the first step uses
+#   towards 0: after one step $m = (1-\beta_1) g$, a tenth of $g$, and $v = (1-\beta_2) g^2$,
+#   a thousandth of $g^2$. Dividing each by its own $1 - \beta^t$ removes both biases, and then
+#   the first step is exactly $\eta\,\mathrm{sign}(g)$ (ignoring $\varepsilon$). Leave both out
+#   and it is about 3 times too large ($0.1 / \sqrt{0.001}$); correct only $v$ and it is 10
+#   times too small. The step count $t$ is incremented **first**, so the first step uses
 #   $t = 1$ (with $t = 0$, $1 - \beta^0 = 0$).
 #
 # > **Note on assignment 3's momentum.** a3's training helper wrote momentum as
@@ -952,10 +961,10 @@ plots_a4.contour_trajectories(bowl, paths, minimum=w_star, ylim=(-2.5, 3.5),
 plt.show()
 
 # %% [markdown]
-# ### Learning curves on the digits
+# ### A training loop for any optimiser
 #
-# The same 4-layer ReLU network (He initialisation, the same seed), trained for 8 epochs of
-# minibatches of 32 by each optimiser with a typical learning rate for it.
+# `train_relu_net` (given) trains a ReLU network on minibatches with any optimiser of this part
+# (its `init` and `step`), optionally with clipping and a learning-rate schedule.
 
 # %%
 def train_relu_net(params, X, y, init, step, *, epochs, batch_size, rng, clip=None,
@@ -1058,7 +1067,7 @@ score
 # %% [markdown]
 # On the bowl of Part 7 ($\lambda_\text{max} = 20$, so the limit is $\eta < 0.1$): gradient
 # descent at $0.9$ and $1.05$ times the limit, and Newton's single step. Right: the gap
-# $f(w_k) - f(w^\star)$; just above the limit the iterates diverge. Below them, the two
+# $f(w_k) - f(w^\star)$; just above the limit the iterates diverge. Below them, the
 # schedules.
 
 # %%
@@ -1121,8 +1130,8 @@ score = grader.check("test_minibatches", globals(), hidden=True)
 score
 
 # %% [markdown]
-# Full batch, stochastic and minibatch gradient descent on a softmax classifier of the digits
-# (a 2-layer ReLU net), compared **per gradient evaluation of one sample** (the cost): at equal
+# Full batch, stochastic and minibatch gradient descent on a 64-32-10 ReLU network with a softmax
+# output for the digits, compared **per gradient evaluation of one sample** (the cost): at equal
 # cost, small batches make many more updates, which is why they win early; the full batch makes
 # one exact step per epoch. Then the optimisers of Part 7 on a 4-layer ReLU net, 8 epochs each.
 
@@ -1166,7 +1175,7 @@ plt.show()
 # %% [markdown]
 # ### Written answer: Newton, batch sizes
 #
-# (a) Newton's method lands on the minimum of the bowl of Part 8 in one step. Give two reasons
+# (a) Newton's method lands on the minimum of the bowl of Part 7 in one step. Give two reasons
 # why it is not used to train networks with millions of parameters, and say what momentum,
 # RMSProp and Adam keep of its idea. (b) In the first plot above, why do the minibatch and
 # stochastic runs reach a low loss with far fewer processed samples than the full batch? What do
@@ -1192,9 +1201,9 @@ plt.show()
 # ## Part 10: a deep network for the inverted digits
 #
 # The digits of assignment 1, but **half of the images are negatives** (every pixel of the
-# centred image multiplied by $-1$). A linear classifier cannot cope: its scores for $-x$ are
-# the negated scores for $x$, so the class it ranks first for an image it ranks last for the
-# image's negative (it gets about 0.25 whatever its training). A ReLU network can: $\max(z, 0) + \max(-z, 0) = |z|$
+# centred image multiplied by $-1$). A linear classifier cannot cope: apart from its bias, its
+# scores for $-x$ are the negated scores for $x$, so the class it ranks first for an image it
+# tends to rank last for the image's negative (in practice it reaches only about 0.23-0.28). A ReLU network can: $\max(z, 0) + \max(-z, 0) = |z|$
 # does not care about the sign.
 #
 # **Your task.** Train a ReLU network with **at least 6 weight matrices** (64 inputs, 10

@@ -94,8 +94,10 @@ def _initializers() -> Part:
     ]
     variance_hint = (
         "the variance of W must be Xavier's 2 / (fan_in + fan_out) (not 1 / fan_in: that is "
-        "LeCun's), He's 2 / fan_in (not 1 / fan_in: ReLU zeroes half the units), LeCun's "
-        "1 / fan_in; a uniform U(-a, a) has variance a**2 / 3, so a = sqrt(3 * variance)"
+        "LeCun's; not the slides' 1 / (fan_in + fan_out), half of it), He's 2 / fan_in (not "
+        "1 / fan_in: ReLU zeroes half the units), LeCun's 1 / fan_in, small_normal_init's std**2 "
+        "(use its std argument); multiply standard_normal by sqrt(variance), not by the variance; "
+        "a uniform U(-r, r) has variance r**2 / 3, so r = sqrt(3 * variance)"
     )
     return Part(
         "test_initializers",
@@ -121,8 +123,8 @@ def _initializers() -> Part:
             Check(
                 "true",
                 "distribution_ok",
-                label="shape of the distribution (uniform: |W| <= a and reaching a; "
-                "normal: kurtosis 3)",
+                label="shape of the distribution (uniform: |W| <= r and reaching r; "
+                "normal: tails like a Gaussian's, kurtosis 3)",
             ),
         ),
         public_cases=lambda: public,
@@ -516,9 +518,10 @@ def _clip() -> Part:
     ]
     tol: Tolerance = {"rtol": 1e-9, "atol": 1e-12}
     global_hint = (
-        "clip by the GLOBAL norm sqrt(sum_k ||g_k||**2) of all the tensors together and scale "
-        "every tensor by the same factor max_norm / (total_norm + 1e-6); clipping each tensor "
-        "by its own norm changes the direction of the gradient"
+        "clip by the GLOBAL norm sqrt(sum_k ||g_k||**2) of all the tensors together and, only "
+        "when the factor max_norm / (total_norm + 1e-6) is below 1, multiply every tensor by it "
+        "(otherwise return unchanged copies); clipping each tensor by its own norm changes the "
+        "direction of the gradient"
     )
     return Part(
         "test_clip_grad_norm",
@@ -653,7 +656,8 @@ def _layernorm() -> Part:
         ],
         hints={
             "out": "normalise each SAMPLE over its features (the last axis, keepdims=True), "
-            "not each feature over the batch (axis 0: that is batch normalisation)",
+            "not each feature over the batch (axis 0: that is batch normalisation), and put "
+            "eps inside the square root: (x - mean) / sqrt(var + eps)",
             "dx": "x reaches xhat directly and through mean(x) and var(x): "
             "dx = (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps) with g = dout * gamma "
             "and the means over the last axis",
@@ -857,8 +861,9 @@ def _adam() -> Part:
             **OPT_HINTS,
             "trajectory": "increment t FIRST (the first step uses t = 1, so 1 - beta**t is never "
             "0), then m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t) and "
-            "w <- w - lr * m_hat / (sqrt(v_hat) + eps); without the bias correction the first "
-            "steps are far too small",
+            "w <- w - lr * m_hat / (sqrt(v_hat) + eps); m and v both start biased towards 0, so "
+            "without BOTH corrections the first steps have the wrong size (about 3 times too "
+            "large with neither, 10 times too small with only v's)",
         },
     )
 
@@ -1091,8 +1096,10 @@ def _deep_digits() -> Part:
         ],
         options={"variable": "deep_params"},
         hints={
-            "accuracy_val": "a deep ReLU net needs He initialisation (std sqrt(2 / fan_in)) to "
-            "train at all; then Adam (lr ~ 1e-3) or momentum, minibatches and 20 epochs or so",
+            "accuracy_val": "weights that are too small (small_normal_init) make the signal vanish "
+            "through 6 layers: use a fan-scaled initialiser (He, std sqrt(2 / fan_in), is made "
+            "for ReLU); then Adam (lr ~ 1e-3) or momentum, minibatches, 20 epochs or so, "
+            "trained on X_train only",
         },
     )
 

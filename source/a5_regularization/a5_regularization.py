@@ -37,9 +37,10 @@
 # - Each graded function lives in its own **answer cell**; replace `raise NotImplementedError()`
 #   with your code and keep the function's name and arguments (the grader looks it up by name).
 # - The cell after a group of answer cells is a **test cell**: it runs your functions on a few
-#   cases, shows a table with a row per case (`ok`, or what is wrong and a hint) and your score
-#   for that part. Do not edit test cells. When your notebook is graded, each test also runs
-#   **hidden cases** (other shapes, other probabilities, float32).
+#   cases, shows a table headed TO DO (not answered yet), PASS (full credit), FAIL (less) or ERROR
+#   (your code raised), with a row per case (`ok`, or the share of credit it earned, what is wrong
+#   and a hint) and your score for that part. Do not edit test cells. When your notebook is graded,
+#   each test also runs **hidden cases** (other shapes, other probabilities, float32).
 # - Keep `a5_regularization.cases.npz` in the same folder as this notebook.
 # - Two questions are answered in words (**Written answer**); they are graded by hand.
 # - Run the notebook top to bottom (*Kernel → Restart & Run All*) before you submit; it takes
@@ -74,9 +75,10 @@ rng = np.random.default_rng(0)
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]
-# ### Given: Adam and the layers of assignments 3 and 4
+# ### Given: Adam and the softmax cross-entropy of assignments 3 and 4
 #
-# These helpers are given (you wrote them before). `adam_step` is Adam with bias correction:
+# These helpers are given (you wrote them before). `adam_step` is Adam with bias correction
+# (without a4's `weight_decay` argument):
 # $t \leftarrow t + 1$, $m \leftarrow \beta_1 m + (1 - \beta_1) g$,
 # $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$,
 # $w \leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)$ with
@@ -133,8 +135,9 @@ def softmax_cross_entropy(scores, y):
 # $w \leftarrow (1 - \lambda') w - \eta g$ with $\lambda' = \eta\lambda$.)
 #
 # **For Adam they differ.** Adam + L2 feeds $g + \lambda w$ to Adam, which divides it by
-# $\sqrt{\hat v}$: a weight whose gradients are large gets its penalty divided by a large
-# number, so it is barely regularised, while a weight with tiny gradients is shrunk hard.
+# $\sqrt{\hat v}$: while it trains, a weight whose gradients are large gets its penalty divided
+# by a large number, so the penalty pulls it slowly, while a weight with tiny gradients is pulled
+# fast. Where it ends is still the minimum of the penalised loss, as for SGD.
 # **AdamW** (Adam with decoupled weight decay) first decays every weight at the same relative
 # rate, $w' = w(1 - \eta\lambda)$, then takes Adam's step with the data gradient alone:
 # $$m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2,
@@ -190,9 +193,11 @@ score
 #
 # A bowl $\frac12 \bigl(10 (w_0 - 1)^2 + 0.1 (w_1 - 1)^2\bigr)$ whose two coordinates have very
 # different gradient scales, minimised from $(0, 0)$ with $\lambda = 0.1$ by all four rules. The
-# two SGD runs end at the same point (up to rounding). Adam + L2 regularises the steep
-# coordinate $w_0$ hardly at all and the flat one $w_1$ strongly; AdamW shrinks both by the same
-# rule, so its end point is different.
+# two SGD runs follow the same path (up to rounding) towards the minimum of the penalised loss,
+# $(10/10.1,\ 0.1/0.2) \approx (0.99, 0.5)$: the penalty hardly moves the steep coordinate
+# $w_0$ and halves the flat one $w_1$. Adam + L2 minimises the same penalised loss, so it ends
+# there too. AdamW's decay acts outside Adam's normalisation: it minimises no fixed penalised
+# loss, pulls both coordinates at the same relative rate, and ends near $(0.985, 0.985)$.
 
 # %%
 def run_rule(step, init, kwargs, w0, steps=300):
@@ -349,8 +354,9 @@ print(f"kept {kept:.4f} (expected 0.7000, standard error {np.sqrt(0.7 * 0.3 / 40
 # **The rng contract** (the grader replays your masks with the same generator): in train mode
 # with $p > 0$, draw each hidden layer's mask with one call `rng.random(h.shape) >= p`, first
 # hidden layer first, right after its ReLU. In eval mode or with $p = 0$, draw nothing. You may
-# call your `dropout_forward`/`dropout_backward`, or write the two lines directly (then a
-# mistake in Part 2 costs you nothing here).
+# call your `dropout_forward`/`dropout_backward` (only in train mode with $p > 0$: it always
+# draws a mask), or write the two lines directly (then a mistake in Part 2 costs you nothing
+# here).
 #
 # **Your task.** Complete `_forward` (the scores and whatever the backward pass needs) and
 # `loss`. `__init__`, `forward`, `predict` and `predict_proba` are given.
@@ -560,7 +566,8 @@ y_reg = np.sin(x_reg) + 0.1 * gap_rng.standard_normal(x_reg.shape)
 # probability around 0.2, 1500 steps and a learning rate of 3e-3 work well (about a second).
 # The grader runs 100 stochastic passes of `mc_regressor.forward(x, train=True, rng=...)` on
 # inputs of its own in $[-3, 3]$ and computes the spread itself: the mean standard deviation
-# inside the gap ($|x| < 0.8$) must be at least **1.15 times** the one on the data (full credit;
+# inside the gap ($|x| < 0.8$) must be at least **1.15 times** the one outside it
+# ($|x| \ge 0.8$, where the data are) (full credit;
 # partial from 1.0), and the predictive mean must fit $\sin x$ on the data (RMS error at most
 # 0.25).
 
@@ -618,8 +625,10 @@ plt.show()
 #   `patience`.
 # - `restore()` returns a deep copy of the best parameters (the caller may modify it).
 #
-# The training loop overwrites the parameter arrays **in place** after your `step` returns: a
-# stored reference (or a shallow `dict(params)`) would end up holding the last values.
+# Keep a **deep** copy. The grader's test loop (like PyTorch's optimisers) overwrites the
+# parameter arrays **in place** after your `step` returns, so a stored reference or a shallow
+# `dict(params)` would end up holding the last values. Your own `train` below stores new arrays
+# instead, where a shallow copy would happen to work; `copy.deepcopy` is right in both cases.
 
 # %% nbgrader={"grade": false, "grade_id": "EarlyStopping", "locked": false, "schema_version": 3, "solution": true, "task": false}
 class EarlyStopping:
@@ -698,7 +707,8 @@ score
 # 3. At the end, if `early_stopping` is given, `model.params.update(early_stopping.restore())`.
 #
 # Return `history`. Note that `adam_step` returns **new** arrays, which the loop stores back
-# into the same dict: an early stopper that kept a reference to that dict would see them.
+# into the same dict: an early stopper that kept a reference to that dict (not a deep copy)
+# would see them.
 
 # %%
 def evaluate(model, X, y):

@@ -146,7 +146,9 @@ DROPOUT_CHECKS = (
     Check("true", "independent_ok", label="each unit dropped independently of its neighbours"),
     Check("true", "fresh_masks_ok", label="a new mask at every call in train mode"),
     Check(
-        "true", "backward_mask_ok", label="backward uses the forward's mask: dx = dout * out / x"
+        "true",
+        "backward_mask_ok",
+        label="backward uses the forward's mask: dx = dout * mask / (1 - p)",
     ),
     Check(
         "true", "seeded_ok", label="the mask comes from the rng passed in (same seed, same mask)"
@@ -258,6 +260,12 @@ def _zero_preactivation_case() -> Case:
     return Case(case.name, args, note, case.checks)
 
 
+DB_HINT = (
+    "db_l is the upstream gradient summed over the batch (for a hidden layer after the mask, "
+    "1 / (1 - p) and the ReLU derivative); the L2 penalty adds no reg term to the biases"
+)
+
+
 def _dropout_mlp() -> Part:
     grads = tuple(
         Check("match", f"d{p_}{layer}", label=f"grads['{p_}{layer}']", **MLP_TOL)
@@ -300,8 +308,8 @@ def _dropout_mlp() -> Part:
             "loss": "train mode: one mask per hidden layer, rng.random(h.shape) >= p, first "
             "hidden layer first, after the ReLU; the L2 penalty is 0.5 * reg * sum(W**2) over "
             "the weights only",
-            "db1": "the L2 penalty never touches the biases: grads['b'] has no reg term",
-            "db2": "the L2 penalty never touches the biases: grads['b'] has no reg term",
+            "db1": DB_HINT,
+            "db2": DB_HINT,
             "dW1": "the gradient flows back through the SAME mask (and 1 / (1 - p)) as the "
             "forward pass",
         },
@@ -746,7 +754,9 @@ def _quantization() -> Part:
             _quant_zeros_case(),
         ],
         hints={
-            "error_ok": "round(w / scale) with scale = max|w| / 127 stays in [-127, 127]; a "
+            "error_ok": "ROUND to the nearest integer (np.round) before casting: .astype(int8) "
+            "alone truncates towards 0 and can be a whole step off; round(w / scale) with "
+            "scale = max|w| / 127 stays in [-127, 127]; a "
             "larger range (e.g. dividing by 127.5 or 128) overflows int8 and wraps around, "
             "and an asymmetric range (min and max) needs a zero point this scheme does not have",
             "scale_ok": "the symmetric scheme maps max|w| to 127: scale = max|w| / 127",

@@ -35,8 +35,12 @@ def _rewrite_casefile(path: Path, change: str) -> None:
     if change == "ulp":
         for key, arr in arrays.items():
             if arr.dtype.kind == "f":
-                away = np.where(arr >= 0, np.inf, -np.inf)
-                arrays[key] = np.nextafter(arr, away).astype(arr.dtype)
+                # the direction in the array's own dtype: a float64 one would make nextafter
+                # step in float64, and casting back would undo the step of a float32 array
+                away = np.where(arr >= 0, np.inf, -np.inf).astype(arr.dtype)
+                moved = np.nextafter(arr, away)
+                assert moved.dtype == arr.dtype and np.all(moved != arr), key
+                arrays[key] = moved
     else:
         # a changed case: one input of one case moved by 1e-6 (a float64 input; a float32
         # one is allowed eight of its own ulps, about 1e-6, so it would need a larger change)

@@ -25,10 +25,10 @@ from autograder.student.datasets_a4 import load_inverted_digits
 from autograder.student.grader import Grader
 from tests.grading_support import (
     MUTATED,
+    assert_bug_costs_its_part_only,
     assert_hidden_cases_differ,
     assert_reference_full_marks,
     assert_reported_all_passed,
-    expected_public_score,
 )
 
 ASSIGNMENT = "a4_training_deep_nets"
@@ -142,8 +142,10 @@ def test_hidden_cases_differ_from_public_ones(spec: AssignmentSpec) -> None:
     assert_hidden_cases_differ(spec)
 
 
-def test_every_keyword_parameter_gets_a_non_default_value(spec: AssignmentSpec) -> None:
-    """Each graded function's keyword parameters appear in some public or hidden case."""
+def test_every_keyword_parameter_is_passed_by_some_case(spec: AssignmentSpec) -> None:
+    """Each graded function's keyword parameters appear in some public or hidden case (that one
+    gets a non-default value is the coverage rule of ``autograder validate``, tested in
+    tests/instructor/test_coverage.py)."""
     seen: dict[str, set[str]] = {}
     for part in spec.parts:
         keys = set()
@@ -540,7 +542,7 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
     ),
     "Adam without bias correction": (
         {"adam_step": adam_without_bias_correction},
-        "without the bias correction",
+        "without BOTH corrections",
         {"*": TRAJ},
     ),
     # 1 - beta**0 = 0 on the first step: the trajectory is NaN
@@ -611,22 +613,7 @@ def test_a_mistake_costs_points_on_its_own_part_only(
     bug: str,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    replacements, words, failing = BUGS[bug]
-    namespace.update(replacements)
-    name = next(iter(replacements))
-    affected = next(p for p in spec.parts if name in p.functions)
-    assert set(failing) - {"*"} <= {c.name for c in affected.public_cases()}
-    scores = _scores(grader, spec, namespace)
-    for part in spec.parts:
-        if part.id != affected.id:
-            assert scores[part.id] == part.points, part.id
-    expected = expected_public_score(affected, failing)
-    assert expected < affected.points
-    assert scores[affected.id] == pytest.approx(expected, abs=1e-6)
-    assert grader.results[affected.id].status == "failed"
-    out, err = capfd.readouterr()
-    assert err == ""
-    assert words in out
+    assert_bug_costs_its_part_only(grader, spec, namespace, BUGS[bug], capfd)
 
 
 # ------------------------------------------------------------------------------ the capstone

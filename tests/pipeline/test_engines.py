@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -10,7 +11,7 @@ import pytest
 
 from autograder.judging.results import StudentResult, failed_part
 from autograder.judging.spec import AssignmentSpec, Part
-from autograder.pipeline.engines import ENGINE_NAMES, make_engine, run_pool
+from autograder.pipeline.engines import ENGINE_NAMES, base, make_engine, run_pool
 from autograder.pipeline.submissions import Submission
 
 SPEC = AssignmentSpec(
@@ -24,17 +25,18 @@ SPEC = AssignmentSpec(
 
 
 class FakeEngine:
-    """Grades by name: ``crash*`` raises, everything else scores the part count; logs events."""
+    """Grades by name: ``crash*`` raises, ``pair*`` wait for each other; logs enter and exit."""
 
-    name = "fake"
     spec = SPEC
 
-    def __init__(self) -> None:
+    def __init__(self, pair_timeout: float = 10.0) -> None:
         self.events: list[str] = []
         self.lock = threading.Lock()
         self.active = 0
         self.most_at_once = 0
-        self.release = threading.Event()
+        self.pair = threading.Barrier(
+            2, timeout=pair_timeout
+        )  # breaks unless two pair* run at once
 
     def __enter__(self) -> FakeEngine:
         self.events.append("enter")
@@ -53,10 +55,8 @@ class FakeEngine:
             self.active += 1
             self.most_at_once = max(self.most_at_once, self.active)
         try:
-            if sub.student == "gate":
-                self.release.wait(5)  # hold a slot until another submission has started
-            else:
-                self.release.set()
+            if sub.student.startswith("pair"):
+                self.pair.wait()
             if sub.student.startswith("crash"):
                 raise RuntimeError(f"grader bug for {sub.student} at /secret/path")
             res = StudentResult(sub.student)
@@ -71,12 +71,17 @@ def subs(*names: str) -> list[Submission]:
     return [Submission(n, Path(f"{n}.ipynb")) for n in names]
 
 
-def test_every_submission_gets_a_row_and_the_engine_is_entered_and_left_once() -> None:
+def test_every_submission_gets_a_row_and_the_engine_is_entered_and_left_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ticks = itertools.count()  # a clock that moves one second per reading
+    monkeypatch.setattr(base.time, "perf_counter", lambda: float(next(ticks)))
     engine = FakeEngine()
-    results = run_pool(engine, subs("ann", "bob", "cy"), jobs=2, progress=False)
+    results = run_pool(engine, subs("ann", "bob", "cy"), jobs=1, progress=False)
     assert sorted(r.student for r in results) == ["ann", "bob", "cy"]
     assert engine.events == ["enter", "exit"]
-    assert all(r.seconds > 0 for r in results)  # timed by the pool when the engine did not
+    # timed by the pool (the engine did not): one reading before, one after each submission
+    assert [r.seconds for r in results] == [1.0, 1.0, 1.0]
 
 
 def test_a_grader_fault_costs_its_row_only_and_names_no_detail() -> None:
@@ -94,8 +99,12 @@ def test_a_grader_fault_costs_its_row_only_and_names_no_detail() -> None:
 
 def test_jobs_submissions_are_graded_at_once() -> None:
     engine = FakeEngine()
-    run_pool(engine, subs("gate", "ann", "bob"), jobs=2, progress=False)
+    results = run_pool(engine, subs("pair1", "pair2", "bob"), jobs=2, progress=False)
+    assert all(p.status == "failed" for r in results for p in r.parts)  # the barrier held
     assert engine.most_at_once == 2
+    # one at a time, the pair can never meet: both rows are grader errors, not a hang
+    alone = run_pool(FakeEngine(0.2), subs("pair1", "pair2"), jobs=1, progress=False)
+    assert all(p.status == "error" for r in alone for p in r.parts)
 
 
 def test_an_unknown_engine_name_is_a_clear_error() -> None:

@@ -16,9 +16,9 @@ from autograder.judging.spec import Part
 from autograder.pipeline.outcomes import (
     MISSING_MESSAGE,
     NO_RESULT_MESSAGE,
-    TIMEOUT_MESSAGE,
     read_outcome,
     read_outcomes,
+    timeout_message,
 )
 from autograder.student.grader import RESULT_MIME
 
@@ -70,7 +70,12 @@ def test_both_time_limit_errors_are_a_timeout_in_every_mode(ename: str) -> None:
     for mode in ("result", "nbgrader"):
         res = read_outcome(PART, cell(shown(verdict(4.0)), error(ename)), score_from=mode)
         assert (res.status, res.score) == ("timeout", 0.0)
-        assert res.cases[0].messages == [TIMEOUT_MESSAGE]
+        assert res.cases[0].messages == [timeout_message(None)]
+
+
+def test_a_time_limit_message_states_the_limit_when_it_is_known() -> None:
+    res = read_outcome(PART, cell(error("CellTimeoutError")), cell_timeout=20)
+    assert res.cases[0].messages == ["time limit: this test cell did not finish within 20 s"]
 
 
 def test_a_timeout_wins_over_the_error_that_follows_it() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import resource
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ for index, what in enumerate(SCRIPT["cells"]):
         continue
     ev(event="start", step="cell", index=index)
     act(what)
+    if what == "stopped":  # what the harness says of a cell its alarm interrupted
+        ev(event="timeout", step="cell", index=index)
     ev(event="end", step="cell", index=index)
 memory = resource.getrlimit(resource.RLIMIT_AS)[0]
 for part in plan["parts"]:
@@ -76,12 +79,18 @@ def _ic(counts: dict[str, int]) -> IsolatedCases:
 
 
 def _run(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: Any, ic: IsolatedCases, limits: Limits
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    script: Any,
+    ic: IsolatedCases,
+    limits: Limits,
+    watch: Any = None,
 ) -> tuple[dict, driver.SandboxRun]:
-    code = FAKE.format(script=json.dumps(script))
+    """Run ``script`` as the fake harness (``code`` when a string), watched by ``watch``."""
+    code = script if isinstance(script, str) else FAKE.format(script=json.dumps(script))
     monkeypatch.setattr(driver, "bwrap_usable", lambda: False)
     monkeypatch.setattr(driver, "harness_command", lambda python, root: [python, "-c", code])
-    monkeypatch.setattr(driver, "watch", functools.partial(watcher.watch, grace=0.05))
+    monkeypatch.setattr(driver, "watch", watch or functools.partial(watcher.watch, grace=0.05))
     notebook = tmp_path / "nb.ipynb"
     notebook.write_text('{"cells": []}')
     return run_submission(notebook, ic, limits, tmp_path / "work")
@@ -121,7 +130,16 @@ def test_out_of_total_time_keeps_what_arrived(
     counts = {"p1": 1, "p2": 2}
     script = {"cells": ["ok"], "parts": {"p1": "ok", "p2": "hang"}}
     limits = Limits(part_timeout=100, submission_timeout=0.5)
-    records, run = _run(monkeypatch, tmp_path, script, _ic(counts), limits)
+
+    def watch_from_p1(run: Any, limits: Limits, start: float, **_: Any) -> Any:
+        # the total time counts from the end of p1: however slowly the fake starts, p1 is in
+        def clock() -> float:
+            ended = any(e.get("event") == "end" and e.get("part") == "p1" for e in run.events())
+            return time.monotonic() if ended else start
+
+        return watcher.watch(run, limits, start, grace=0.05, clock=clock)
+
+    records, run = _run(monkeypatch, tmp_path, script, _ic(counts), limits, watch_from_p1)
     assert run.restarts == 0 and run.failed_parts == {"p2": "timeout"}
     assert run.notes[1:] == ["the submission ran out of its total time limit"]
     assert records["p1"][0]["case"] == 0
@@ -132,16 +150,21 @@ def test_a_harness_that_never_starts_fails_every_part_and_quotes_its_stderr(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     code = "import os\nos.write(2, b'one\\ntwo\\nthree\\nfour\\n')\nos._exit(4)"
-    monkeypatch.setattr(driver, "bwrap_usable", lambda: False)
-    monkeypatch.setattr(driver, "harness_command", lambda python, root: [python, "-c", code])
-    notebook = tmp_path / "nb.ipynb"
-    notebook.write_text('{"cells": []}')
-    records, run = run_submission(notebook, _ic({"p1": 1, "p2": 1}), Limits(), tmp_path / "w")
-    assert run.notes[1:] == [
-        f"the notebook's process ended before any step started ({CRASH_WHY.format(4)})",
-        "grader start-up failed: two | three | four",  # the last three lines
-    ]
+    records, run = _run(monkeypatch, tmp_path, code, _ic({"p1": 1, "p2": 1}), Limits())
+    # the grader's own failure: the instructor gets its stderr, the student a plain note
+    assert run.notes[1:] == ["the grader could not start: your instructor has been told"]
+    assert run.problems == ["grader start-up failed: two | three | four"]  # last three lines
     assert run.failed_parts == {"p1": "error", "p2": "error"} and run.restarts == 0
     assert records == {
         pid: [{"__error__": DIED, "__status__": "error", "__fault__": True}] for pid in ("p1", "p2")
     }
+
+
+def test_a_cell_stopped_at_its_limit_is_recorded_without_a_restart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    script = {"cells": ["ok", "stopped", "ok"], "parts": {"p1": "ok"}}
+    limits = Limits(cell_timeout=7, submission_timeout=60)
+    records, run = _run(monkeypatch, tmp_path, script, _ic({"p1": 1}), limits)
+    assert run.stopped_cells == {1: 7} and run.skipped_cells == {} and run.restarts == 0
+    assert records["p1"][0]["case"] == 0

@@ -41,14 +41,16 @@ def test_giving_up_fails_every_part_and_quotes_the_start_up_error() -> None:
     run = SandboxRun(failed_parts={"p1": "timeout"})
     decision = Decision(Action.GIVE_UP, "error", WHY)
     record_decision(run, decision, PARTS, [], ["line a", "line b"])
-    assert run.notes == [
-        f"the notebook's process ended before any step started ({WHY})",
-        "grader start-up failed: line a | line b",
-    ]
+    assert run.notes == ["the grader could not start: your instructor has been told"]
+    assert run.problems == ["grader start-up failed: line a | line b"]
     assert run.failed_parts == {"p1": "timeout", "p2": "error", "p3": "error"}
-    quiet = SandboxRun()
-    record_decision(quiet, decision, PARTS, ["p1"], None)  # it did send events
-    assert len(quiet.notes) == 1 and quiet.failed_parts == dict.fromkeys(PARTS, "error")
+    # a crash between two steps, after p1's records arrived: p1 keeps them
+    between = SandboxRun()
+    record_decision(between, decision, PARTS, ["p1"], None)
+    assert between.notes == [
+        f"the notebook's process ended while no cell or part was running ({WHY})"
+    ]
+    assert between.failed_parts == {"p2": "error", "p3": "error"} and between.problems == []
 
 
 def test_finish_records_nothing() -> None:
@@ -57,13 +59,17 @@ def test_finish_records_nothing() -> None:
     assert run == SandboxRun()
 
 
-def test_nproc_note_is_for_isolated_runs() -> None:
+def test_nproc_problem_is_for_the_instructor_once_and_for_isolated_runs_only() -> None:
     plain = SandboxRun(isolated=False)
     note_nproc_fallback(plain)
-    assert plain.notes == []
+    assert plain.problems == []
     run = SandboxRun()
-    note_nproc_fallback(run)
-    assert run.notes == ["the process limit could not use a cgroup: it falls back to RLIMIT_NPROC"]
+    for _ in range(3):  # once per start of the harness
+        note_nproc_fallback(run)
+    assert run.problems == [
+        "the process limit could not use a cgroup: it falls back to RLIMIT_NPROC"
+    ]
+    assert run.notes == []
 
 
 def test_part_records_decode_what_arrived_and_fault_the_rest() -> None:

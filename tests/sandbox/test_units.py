@@ -138,3 +138,38 @@ def test_bubblewrap_can_create_a_sandbox_on_ci() -> None:
     if not ON_CI:
         pytest.skip("only required where CI is set")
     assert bwrap_works(), "bubblewrap is missing or cannot create namespaces on this CI machine"
+
+
+def test_a_cell_past_its_time_limit_is_stopped_and_said_so() -> None:
+    """IPython swallows the alarm's exception; the harness still knows the cell was stopped."""
+    import signal
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograder.sandbox.harness import _alarm, run_cell_within
+
+    shell = InteractiveShell.instance()
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        assert run_cell_within(shell, "x = 1 + 1", 30) is True
+        assert run_cell_within(shell, "while True:\n    pass", 1) is False
+        assert run_cell_within(shell, "y = x * 2", 30) is True  # the shell goes on
+        assert shell.user_ns["y"] == 4
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_cell_is_named_as_a_student_finds_it() -> None:
+    from autograder.sandbox.driver import cell_label
+
+    cells = [
+        {"cell_type": "markdown", "source": "# Title"},
+        {"cell_type": "code", "source": ["import numpy as np\n", "x = 1\n"]},
+        {"cell_type": "markdown", "source": "text"},
+        {"cell_type": "code", "source": "\n\n" + "while True:  " + "a" * 80},
+        "not a cell",
+    ]
+    assert cell_label(cells, 1) == 'code cell 1 ("import numpy as np")'
+    assert cell_label(cells, 3) == 'code cell 2 ("while True:  ' + "a" * 47 + '...")'
+    assert cell_label(cells, 4) == "code cell 2"
+    assert cell_label(cells, 99) == "code cell 2"

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from autograder.sandbox.channel import ResultReader
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.watcher import (
@@ -198,8 +200,15 @@ def _run_fake(body: str, limits: Limits, grace: float = 0.05) -> tuple[Any, Resu
     reader = ResultReader(os.fdopen(read_end, "rb")).start()
     live = _Live(proc, reader)
 
+    t0 = time.monotonic()
+
+    def clock() -> float:
+        # time stands still until the fake's first event: a slow interpreter start on a busy
+        # machine cannot use up a limit before the fake has done anything
+        return time.monotonic() - t0 if reader.snapshot() else 0.0
+
     try:
-        kill = watch(live, limits, time.monotonic(), grace=grace)
+        kill = watch(live, limits, 0.0, grace=grace, clock=clock)
     finally:
         with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -285,3 +294,23 @@ def test_fake_harness_garbage_frame_stops_reading_what_follows() -> None:
     assert reader.problem == "frame header is not JSON"
     assert end.ending is Ending.CRASH and end.exit_code == 0
     assert end.step == CELL0_START
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"step": "cell", "index": "x"},
+        {"step": "cell", "index": True},
+        {"step": "cell", "index": -1},
+        {"step": "cell"},
+        {"step": "part", "part": 3},
+        {"step": "oops"},
+    ],
+)
+def test_a_forged_start_event_names_no_step(forged: dict[str, Any]) -> None:
+    """The sandbox can send any event: a malformed step is ignored, never trusted or fatal."""
+    from autograder.sandbox.policy import Action, decide
+
+    events = [_event("start", **forged)]
+    assert running_step(events) is None
+    assert decide(run_end(None, events, -9)).action is Action.GIVE_UP

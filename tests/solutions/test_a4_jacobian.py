@@ -52,7 +52,7 @@ def test_diagonal_linear_stack_by_hand() -> None:
     ws = [np.diag([2.0, -3.0, 0.5]), np.diag([1.0, 2.0, 4.0])]
     J, s = stack_jacobian(np.array([0.3, -1.0, 2.0]), ws, "linear")
     np.testing.assert_allclose(J, np.diag([2.0, -6.0, 2.0]), rtol=1e-15)
-    np.testing.assert_allclose(s, [6.0, 2.0, 2.0], rtol=1e-15)
+    np.testing.assert_allclose(s, [6.0, 2.0, 2.0], rtol=1e-12)  # LAPACK may differ in the last bits
 
 
 def test_relu_switches_off_the_negative_inputs_by_hand() -> None:
@@ -61,7 +61,7 @@ def test_relu_switches_off_the_negative_inputs_by_hand() -> None:
     ws = [np.diag([2.0, 5.0, 1.0]), np.diag([3.0, 7.0, 1.0])]
     J, s = stack_jacobian(np.array([1.0, -2.0, 3.0]), ws, "relu")
     np.testing.assert_allclose(J, np.diag([6.0, 0.0, 1.0]), atol=0.0)
-    np.testing.assert_allclose(s, [6.0, 1.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(s, [6.0, 1.0, 0.0], atol=1e-12)
 
 
 def test_relu_derivative_at_exactly_zero_is_zero() -> None:

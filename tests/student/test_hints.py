@@ -174,3 +174,11 @@ def test_no_penalty_hint_when_reg_is_zero() -> None:
 def test_non_numeric_answer() -> None:
     hint = diagnose(np.ones(3), "abc")
     assert hint is not None and "str" in hint
+
+
+def test_a_row_is_named_only_if_every_other_entry_passes_the_checks_tolerance() -> None:
+    expected = np.arange(1.0, 25.0).reshape(6, 4)
+    got = expected * (1 + 5e-6)  # every entry off by 5e-6 relative: fails a 1e-6 check
+    got[0] += 3.0  # row 0 off by much more
+    assert diagnose(expected, got, {"rtol": 1e-6, "atol": 1e-9}) is None
+    assert diagnose(expected, got, {"rtol": 1e-4, "atol": 1e-9}) == "only row 0 differs"

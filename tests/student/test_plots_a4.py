@@ -8,10 +8,6 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -19,14 +15,7 @@ from matplotlib.contour import ContourSet
 from matplotlib.patches import Rectangle
 
 from autograder.student import plots_a4
-from tests.plot_support import saved_png
-
-
-def _legend(ax: plt.Axes) -> list[str]:
-    legend = ax.get_legend()
-    assert legend is not None, "the helper promised a legend"
-    return [t.get_text() for t in legend.get_texts()]
-
+from tests.plot_support import legend_texts, saved_png
 
 # -------------------------------------------------------------------------- activation_histograms
 
@@ -102,7 +91,7 @@ def test_norms_by_depth_on_a_log_axis(tmp_path: Path) -> None:
     assert axes[0].get_yscale() == "log"
     assert (axes[0].get_xlabel(), axes[0].get_ylabel()) == ("layer l", "gradient norm")
     assert axes[0].get_title() == "ReLU, 30 layers: gradient norm"
-    assert _legend(axes[0]) == list(curves)
+    assert legend_texts(axes[0]) == list(curves)
 
 
 def test_norms_by_depth_from_block_zero() -> None:
@@ -148,7 +137,7 @@ def test_contour_trajectories_draws_each_path_over_level_sets(tmp_path: Path) ->
         np.testing.assert_array_equal(line.get_ydata(), path[:, 1])
     assert (lines[2].get_xdata().tolist(), lines[2].get_ydata().tolist()) == ([1.0], [0.5])
     assert lines[2].get_marker() == "*"
-    assert _legend(ax) == ["SGD, lr 0.09", "GD, lr 0.05", "minimum"]
+    assert legend_texts(ax) == ["SGD, lr 0.09", "GD, lr 0.05", "minimum"]
     (contours,) = [c for c in ax.collections if isinstance(c, ContourSet)]
     levels = np.asarray(contours.levels)
     # at most 14 increasing levels, all values the bowl takes on the shown box (0 to 0.5 * 3^2
@@ -170,7 +159,7 @@ def test_contour_trajectories_without_minimum_into_a_given_axes(tmp_path: Path) 
     saved_png(fig, tmp_path / "newton.png")
     (line,) = axes[0].get_lines()
     assert line.get_xdata().tolist() == [-2.0, 1.0]
-    assert _legend(axes[0]) == ["Newton (1 step)"]
+    assert legend_texts(axes[0]) == ["Newton (1 step)"]
     assert axes[0].get_xlim() == (-3.0, 3.0)
 
 
@@ -204,7 +193,7 @@ def test_learning_curves_log_scale_by_default(tmp_path: Path) -> None:
         np.testing.assert_array_equal(line.get_ydata(), values)
     assert ax.get_yscale() == "log"
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("step", "minibatch loss", "clip")
-    assert _legend(ax) == list(curves)
+    assert legend_texts(ax) == list(curves)
 
 
 def test_learning_curves_with_own_x_and_linear_scale(tmp_path: Path) -> None:

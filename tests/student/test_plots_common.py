@@ -12,10 +12,6 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -23,7 +19,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
 from autograder.student import plots, plots_a4, plots_graph, plots_mlp, plots_search
-from tests.plot_support import saved_png
+from tests.plot_support import legend_texts, saved_png
 
 TEST_FILE_OF = {
     plots: "test_plots_common.py",
@@ -32,12 +28,6 @@ TEST_FILE_OF = {
     plots_search: "test_plots_search.py",
     plots_a4: "test_plots_a4.py",
 }
-
-
-def _legend(ax: plt.Axes) -> list[str]:
-    legend = ax.get_legend()
-    assert legend is not None, "the helper promised a legend"
-    return [t.get_text() for t in legend.get_texts()]
 
 
 def _naive_moving_average(values: list[float], window: int) -> list[float]:
@@ -82,7 +72,7 @@ def test_loss_curve_draws_raw_and_smoothed_history(tmp_path: Path) -> None:
     np.testing.assert_array_equal(raw.get_xdata(), np.arange(100))
     np.testing.assert_array_equal(raw.get_ydata(), history)
     np.testing.assert_allclose(smooth.get_ydata(), _naive_moving_average(history, 2), rtol=1e-12)
-    assert _legend(ax) == ["loss (moving average of 2)"]
+    assert legend_texts(ax) == ["loss (moving average of 2)"]
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == (
         "iteration",
         "loss",
@@ -102,7 +92,7 @@ def test_loss_curve_twice_on_one_axes_with_log_scale(tmp_path: Path) -> None:
     lines = axes[2].get_lines()
     assert len(lines) == 4
     np.testing.assert_array_equal(lines[2].get_ydata(), h_soft)
-    assert _legend(axes[2]) == [
+    assert legend_texts(axes[2]) == [
         "svm_loss_vectorized (moving average of 10)",
         "softmax_loss_vectorized (moving average of 10)",
     ]
@@ -115,7 +105,7 @@ def test_loss_curve_without_smoothing_draws_one_line() -> None:
     ax = plots.loss_curve([3.0, 2.0, 1.5], smooth=1, label="train")
     (line,) = ax.get_lines()
     assert line.get_ydata().tolist() == [3.0, 2.0, 1.5]
-    assert _legend(ax) == ["train"]
+    assert legend_texts(ax) == ["train"]
 
 
 @pytest.mark.parametrize(
@@ -141,7 +131,7 @@ def test_curves_as_the_perceptron_error_panel(tmp_path: Path) -> None:
         assert line.get_xdata().tolist() == [1, 2, 3]  # epochs start at 1
         assert line.get_ydata().tolist() == values
         assert line.get_marker() == "o"
-    assert _legend(ax) == ["AND", "OR", "XOR"]
+    assert legend_texts(ax) == ["AND", "OR", "XOR"]
     assert [line.get_color() for line in lines] == list(plots.PALETTE[:3])
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == (
         "epoch",
@@ -171,7 +161,7 @@ def test_scatter_classes_one_collection_per_class(tmp_path: Path) -> None:
     ax = plots.scatter_classes(X, y, size=30)
     saved_png(ax.figure, tmp_path / "scatter.png")
     assert len(ax.collections) == 2
-    assert _legend(ax) == ["y = -1", "y = 1"]
+    assert legend_texts(ax) == ["y = -1", "y = 1"]
     np.testing.assert_array_equal(ax.collections[0].get_offsets(), X[:3])
     np.testing.assert_array_equal(ax.collections[1].get_offsets(), X[3:])
     assert ax.collections[0].get_sizes().tolist() == [30.0]
@@ -217,7 +207,7 @@ def test_decision_regions_shades_the_predicted_class(tmp_path: Path) -> None:
     assert image.get_clim() == (-0.5, 1.5)  # one colour per class index
     assert ax.get_xlim() == (-0.5, 1.5) and ax.get_ylim() == (-0.5, 1.5)
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("$x_1$", "$x_2$", "x1 > x2")
-    assert _legend(ax) == ["y = 0", "y = 1"]
+    assert legend_texts(ax) == ["y = 0", "y = 1"]
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
     np.testing.assert_array_equal(points[0].get_offsets(), X[[0, 2, 3]])
     np.testing.assert_array_equal(points[1].get_offsets(), X[[1]])
@@ -240,7 +230,7 @@ def test_decision_regions_with_a_class_only_predicted(tmp_path: Path) -> None:
     (image,) = axes[1].images
     assert image.get_clim() == (-0.5, 1.5)  # classes 0 and 2: two colour indices
     assert set(np.unique(np.asarray(image.get_array())).tolist()) == {0, 1}
-    assert _legend(axes[1]) == ["y = 0"]  # no point of class 2: no legend entry for it
+    assert legend_texts(axes[1]) == ["y = 0"]  # no point of class 2: no legend entry for it
     assert axes[1].get_xlim() == pytest.approx((-0.6, 1.6))
 
 

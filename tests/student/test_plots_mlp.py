@@ -9,10 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -21,14 +17,7 @@ from matplotlib.collections import PathCollection
 from autograder.student import plots_mlp
 from autograder.student.plots import PALETTE
 from solutions.a3_backprop_mlp import get_activation
-from tests.plot_support import saved_png
-
-
-def _legend(ax: plt.Axes) -> list[str]:
-    legend = ax.get_legend()
-    assert legend is not None, "the helper promised a legend"
-    return [t.get_text() for t in legend.get_texts()]
-
+from tests.plot_support import legend_texts, saved_png
 
 # ----------------------------------------------------------------------------- activation_gallery
 
@@ -59,7 +48,7 @@ def test_activation_gallery_of_the_seven_activations(tmp_path: Path) -> None:
         np.testing.assert_allclose(slope.get_ydata(), df, atol=1e-12)
         assert slope.get_linestyle() == "--"
         assert ax.get_ylim() == (-1.6, 3.1)  # one scale for every panel
-    assert _legend(fig.axes[0]) == ["f(x)", "f'(x)"]
+    assert legend_texts(fig.axes[0]) == ["f(x)", "f'(x)"]
     assert all(ax.get_legend() is None for ax in fig.axes[1:])
 
 
@@ -177,7 +166,7 @@ def test_function_fits_as_the_universal_approximation_panel(tmp_path: Path) -> N
     assert [line.get_color() for line in fitted] == list(PALETTE[:2])
     (points,) = [c for c in ax.collections if isinstance(c, PathCollection)]
     np.testing.assert_array_equal(points.get_offsets(), np.column_stack([x_train, np.sin(x_train)]))
-    assert _legend(ax) == ["training points", "target", "1 hidden unit", "2 hidden units"]
+    assert legend_texts(ax) == ["training points", "target", "1 hidden unit", "2 hidden units"]
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("x", "y", "sin")
     assert not axes[1].lines
 
@@ -221,7 +210,7 @@ def test_error_by_width_on_log_log_axes(tmp_path: Path) -> None:
     assert ax.get_xticks().tolist() == widths
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "4", "8", "32"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("hidden units", "mean squared error")
-    assert _legend(ax) == ["training points", "dense grid"]
+    assert legend_texts(ax) == ["training points", "dense grid"]
 
 
 def test_error_by_width_rejects_one_error_too_few() -> None:
@@ -240,11 +229,11 @@ def test_training_curves_loss_and_accuracies(tmp_path: Path) -> None:
     left, right = fig.axes
     assert left.get_title() == "minibatch loss" and right.get_title() == "accuracy"
     np.testing.assert_array_equal(left.get_lines()[0].get_ydata(), loss)
-    assert _legend(left) == ["loss (moving average of 2)"]  # 120 // 50
+    assert legend_texts(left) == ["loss (moving average of 2)"]  # 120 // 50
     assert [ln.get_ydata().tolist() for ln in right.get_lines()] == list(accuracies.values())
     assert right.get_lines()[0].get_xdata().tolist() == [1, 2, 3]  # epochs from 1
     assert (right.get_xlabel(), right.get_ylabel()) == ("epoch", "accuracy")
-    assert _legend(right) == ["training", "validation"]
+    assert legend_texts(right) == ["training", "validation"]
     assert fig.get_suptitle() == "MLP on digits"
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -71,18 +67,15 @@ def test_heatmap_puts_each_run_in_its_cell_and_stars_the_best() -> None:
     results = _grid((0.1, 1e-3))
     del results[(1.0, 1e-4)]  # a pair not run stays blank
     ax = grid_heatmap(results, xlabel="lr", ylabel="reg")
-    try:
-        image = np.ma.filled(ax.images[0].get_array(), np.nan)
-        assert image.shape == (3, 3)
-        assert np.isnan(image[0, 2])  # row reg = 1e-4, column lr = 1
-        assert image[1, 1] == 0.9  # reg = 1e-3, lr = 0.1
-        texts = [t.get_text() for t in ax.texts]
-        assert texts.count("0.900 *") == 1 and len(texts) == 8
-        assert [t.get_text() for t in ax.get_xticklabels()] == ["0.01", "0.1", "1"]
-        assert [t.get_text() for t in ax.get_yticklabels()] == ["0.0001", "0.001", "0.01"]
-        assert ax.get_xlabel() == "lr (log scale)"
-    finally:
-        plt.close(ax.figure)
+    image = np.ma.filled(ax.images[0].get_array(), np.nan)
+    assert image.shape == (3, 3)
+    assert np.isnan(image[0, 2])  # row reg = 1e-4, column lr = 1
+    assert image[1, 1] == 0.9  # reg = 1e-3, lr = 0.1
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("0.900 *") == 1 and len(texts) == 8
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.01", "0.1", "1"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.0001", "0.001", "0.01"]
+    assert ax.get_xlabel() == "lr (log scale)"
 
 
 def test_heatmap_renders_with_its_colour_scale_and_colour_bar(tmp_path: Path) -> None:
@@ -91,24 +84,21 @@ def test_heatmap_renders_with_its_colour_scale_and_colour_bar(tmp_path: Path) ->
     results[(1.0, 1.0)] = 1.0
     results[(0.1, 1.0)] = 2 / 3
     fig, axes = plt.subplots(1, 2)
-    try:
-        ax = grid_heatmap(
-            results, xlabel="learning rate", ylabel="weight_scale", ax=axes[0], fmt="{:.2f}"
-        )
-        saved_png(fig, tmp_path / "heatmap.png")
-        assert ax is axes[0] and len(fig.axes) == 3  # the two panels and the colour bar
-        (image,) = ax.images
-        assert image.get_clim() == (0.0, 1.0)  # the lowest and highest score
-        assert image.get_array().shape == (3, 4)  # rows: weight scales, columns: rates
-        assert ax.get_title() == "search grid (* = best run)"
-        assert ax.get_ylabel() == "weight_scale (log scale)"
-        colours = {t.get_text(): t.get_color() for t in ax.texts}
-        # a cell above 60 % of the range gets dark text on the light end of viridis
-        assert colours["1.00 *"] == "black" and colours["0.67"] == "black"
-        assert colours["0.00"] == "white"
-        assert len(ax.texts) == 12
-    finally:
-        plt.close(fig)
+    ax = grid_heatmap(
+        results, xlabel="learning rate", ylabel="weight_scale", ax=axes[0], fmt="{:.2f}"
+    )
+    saved_png(fig, tmp_path / "heatmap.png")
+    assert ax is axes[0] and len(fig.axes) == 3  # the two panels and the colour bar
+    (image,) = ax.images
+    assert image.get_clim() == (0.0, 1.0)  # the lowest and highest score
+    assert image.get_array().shape == (3, 4)  # rows: weight scales, columns: rates
+    assert ax.get_title() == "search grid (* = best run)"
+    assert ax.get_ylabel() == "weight_scale (log scale)"
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    # a cell above 60 % of the range gets dark text on the light end of viridis
+    assert colours["1.00 *"] == "black" and colours["0.67"] == "black"
+    assert colours["0.00"] == "white"
+    assert len(ax.texts) == 12
 
 
 def test_heatmap_without_a_finite_score_draws_nothing() -> None:

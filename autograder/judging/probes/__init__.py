@@ -19,6 +19,7 @@ from autograder.judging.probes import (
     a3,  # noqa: F401
     a4,  # noqa: F401
     a5,  # noqa: F401
+    a5_trained,  # noqa: F401  (a5's trained parts: training loop, overfitting study)
 )
 from autograder.judging.probes.core import (
     MEASURES,

@@ -247,8 +247,9 @@ def probe_clip(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -
     """``clip_grad_norm(grads, max_norm[, error_if_nonfinite])`` on ``grads = {W1, b1, W2}``.
 
     Records ``clipped_W1``, ``clipped_b1``, ``clipped_W2``, ``total_norm``, the gradients as
-    they are after the call (``after_W1``...) and ``raised`` (whether a ``ValueError`` came
-    out: only the non-finite case with ``error_if_nonfinite=True`` should raise).
+    they are after the call (``after_W1``...) and, when the case passes
+    ``error_if_nonfinite=True``, ``raised`` (whether a ``ValueError`` came out: only non-finite
+    gradients should raise). Any other exception is the student's error, recorded as such.
     """
     fn = student_function(namespace, "clip_grad_norm")
     grads = {k: args[f"g_{k}"] for k in CLIP_NAMES}
@@ -259,7 +260,10 @@ def probe_clip(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -
     try:
         out = fn(grads, float(args["max_norm"]), **kwargs)
     except ValueError:
+        if not kwargs.get("error_if_nonfinite"):
+            raise
         rec["raised"] = True
+        rec.update({f"after_{k}": np.array(grads[k], copy=True) for k in CLIP_NAMES})
         return rec
     rec["raised"] = False
     if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], Mapping):
@@ -276,9 +280,6 @@ def probe_clip(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -
 @register_measure("a4_clip")
 def measure_clip(record: Record, args: Mapping[str, Any], part: Part) -> Record:
     """Adds ``inputs_unchanged``: every gradient passed in is equal to the trusted input."""
-    if record.get("raised") is True:
-        record["inputs_unchanged"] = True
-        return record
     record["inputs_unchanged"] = all(
         np.array_equal(_array(record, f"after_{k}"), args[f"g_{k}"], equal_nan=True)
         for k in CLIP_NAMES

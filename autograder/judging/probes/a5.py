@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function, unpack
-from autograder.judging.records import NotPlainDataError, Record, dtype_name, to_plain
+from autograder.judging.records import NotPlainDataError, Record, dtype_name, record_array, to_plain
 from autograder.judging.spec import Part
 
 FloatArray = np.ndarray
@@ -32,18 +32,6 @@ FloatArray = np.ndarray
 # probability that one such statistic lands outside is below 2e-9 (normal tail at 6 sigma), and
 # the cases use fixed seeds, so the reference's verdict is the same on every machine.
 Z_TOL = 6.0
-
-
-def _array(record: Record, key: str, shape: tuple[int, ...] | None = None) -> FloatArray:
-    """A float64 array from the record, with the expected shape, or a student-readable error."""
-    if key not in record:
-        raise NotPlainDataError(f"{key} was not recorded")
-    arr = np.asarray(record[key])
-    if arr.dtype.kind not in "biuf":
-        raise NotPlainDataError(f"{key} has dtype {arr.dtype}, expected numbers")
-    if shape is not None and arr.shape != shape:
-        raise NotPlainDataError(f"{key} has shape {arr.shape}, expected {shape}")
-    return arr.astype(np.float64)
 
 
 # ------------------------------------------------------------------------------ weight decay
@@ -95,10 +83,10 @@ def probe_weight_decay(namespace: Mapping[str, Any], part: Part, args: dict[str,
 def measure_weight_decay(record: Record, args: Mapping[str, Any], part: Part) -> Record:
     """Validate the final weights' shape (the comparison with the reference is the judge's)."""
     shape = np.shape(args["w"])
-    record["w_final"] = _array(record, "w_final", shape)
+    record["w_final"] = record_array(record, "w_final", shape, what="the final w")
     for key in ("m_final", "v_final"):
         if key in record:
-            record[key] = _array(record, key, shape)
+            record[key] = record_array(record, key, shape, what=f"state[{key[0]!r}]")
     return record
 
 
@@ -184,8 +172,18 @@ def measure_dropout(record: Record, args: Mapping[str, Any], part: Part) -> Reco
     dout = np.asarray(args["dout"], dtype=np.float64)
     p, draws = float(args["p"]), int(args["draws"])
     q = 1.0 - p
-    outs = _array(record, "outs", (draws, *x.shape))
-    dxs = _array(record, "dxs", (draws, *x.shape))
+    outs = record_array(
+        record,
+        "outs",
+        (draws, *x.shape),
+        what=f"{draws} outputs of dropout_forward (each of x's shape)",
+    )
+    dxs = record_array(
+        record,
+        "dxs",
+        (draws, *x.shape),
+        what=f"{draws} results of dropout_backward (each of x's shape)",
+    )
     kept = outs != 0
     n = kept.size
     rec = dict(record)
@@ -202,13 +200,13 @@ def measure_dropout(record: Record, args: Mapping[str, Any], part: Part) -> Reco
     distinct = len({m.tobytes() for m in kept})
     rec["fresh_masks_ok"] = bool(p == 0 or distinct > 1)
     rec["backward_mask_ok"] = bool(np.allclose(dxs, dout * ratio, rtol=1e-6, atol=1e-12))
-    repeat = _array(record, "out_repeat", x.shape)
-    other = _array(record, "out_other_seed", x.shape)
+    repeat = record_array(record, "out_repeat", x.shape, what="dropout_forward's out")
+    other = record_array(record, "out_other_seed", x.shape, what="dropout_forward's out")
     same = bool(np.array_equal(repeat, outs[0]))
     differs = p == 0 or not np.array_equal(other != 0, kept[0])
     rec["seeded_ok"] = same and bool(differs)
-    out_eval = _array(record, "out_eval", x.shape)
-    dx_eval = _array(record, "dx_eval", x.shape)
+    out_eval = record_array(record, "out_eval", x.shape, what="dropout_forward's out (train=False)")
+    dx_eval = record_array(record, "dx_eval", x.shape, what="dropout_backward's dx (train=False)")
     rec["eval_identity_ok"] = bool(np.allclose(out_eval, x, rtol=1e-6, atol=0))
     rec["eval_backward_ok"] = bool(np.allclose(dx_eval, dout, rtol=1e-6, atol=0))
     rec["dtype_kept"] = str(record.get("dtypes", "")) == str(np.asarray(args["x"]).dtype)
@@ -317,7 +315,7 @@ def measure_mc_band(record: Record, args: Mapping[str, Any], part: Part) -> Reco
     """
     x = np.asarray(args["x"], dtype=np.float64).reshape(-1)
     passes = int(args["passes"])
-    preds = _array(record, "preds")
+    preds = record_array(record, "preds")
     if preds.size != passes * x.size:
         raise NotPlainDataError(f"the predictions have shape {preds.shape}, expected one per input")
     preds = preds.reshape(passes, x.size)
@@ -349,15 +347,18 @@ def probe_early_stopping(namespace: Mapping[str, Any], part: Part, args: dict[st
     cls = student_function(namespace, "EarlyStopping")
     kwargs = {"min_delta": float(args["min_delta"])} if "min_delta" in args else {}
     stopper = cls(int(args["patience"]), **kwargs)
-    params = {"W": np.zeros((2, 3)), "b": np.zeros(1)}
+    params = {"W": np.zeros((2, 3)), "b": np.zeros(2)}
     stops = []
     for epoch, loss in enumerate(np.asarray(args["losses"], dtype=np.float64)):
         params["W"][...] = epoch
         params["b"][...] = epoch
         stop = stopper.step(float(loss), params)
         stops.append(1 if bool(stop) else 0)
-        params["W"][...] = -1.0  # the next epoch's training overwrites the arrays in place
-        params["b"][...] = -1.0
+        # the next epoch's training overwrites the arrays in place, with values no epoch had
+        # and no constant factor or offset away from one (so a kept reference shows only as a
+        # copy problem, never as a "flipped sign" or "off by a factor" hint)
+        params["W"][...] = 1000.0 + epoch + np.arange(params["W"].size).reshape(params["W"].shape)
+        params["b"][...] = 1000.0 + epoch + np.arange(params["b"].size)
         if stop:
             break
     rec: Record = {
@@ -425,8 +426,8 @@ def measure_prune(record: Record, args: Mapping[str, Any], part: Part) -> Record
     zeros, kept_ok = [], True
     for n in names:
         w = np.asarray(args["w"] if n == "w" else args[f"weights_{n}"], dtype=np.float64)
-        pruned = _array(record, f"pruned_{n}", w.shape)
-        mask = _array(record, f"mask_{n}", w.shape) != 0
+        pruned = record_array(record, f"pruned_{n}", w.shape, what=f"the pruned {n}")
+        mask = record_array(record, f"mask_{n}", w.shape, what=f"the mask of {n}") != 0
         zeros.append(int(np.sum(pruned == 0)))
         kept_ok &= bool(np.all((pruned == 0) | (pruned == w))) and bool(
             np.array_equal(mask, pruned != 0)
@@ -475,8 +476,11 @@ def measure_quantize(record: Record, args: Mapping[str, Any], part: Part) -> Rec
     range breaks; ``deq_dtype_ok``: the dequantised array has the requested dtype.
     """
     w = np.asarray(args["w"], dtype=np.float64)
-    q = _array(record, "q", w.shape)
-    scale = float(np.asarray(record["scale"]))
+    q = record_array(record, "q", w.shape, what="the int8 codes q")
+    scale_values = record_array(record, "scale", what="scale")
+    if scale_values.size != 1:
+        raise NotPlainDataError("scale must be one number, max|w| / 127, not one per row or entry")
+    scale = float(scale_values.reshape(()))
     rec = dict(record)
     rec["int8_ok"] = record.get("q_dtype") == "int8" and bool(np.all(np.abs(q) <= 127))
     max_abs = float(np.max(np.abs(w)))
@@ -486,8 +490,3 @@ def measure_quantize(record: Record, args: Mapping[str, Any], part: Part) -> Rec
     want = str(args.get("dtype", "float64"))
     rec["deq_dtype_ok"] = record.get("deq_dtype") == want
     return rec
-
-
-# The trained parts (training loop, overfitting study) live in their own module; importing it
-# registers their probes and measures.
-from autograder.judging.probes import a5_trained  # noqa: E402, F401

@@ -16,23 +16,11 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function
-from autograder.judging.records import NotPlainDataError, Record, to_plain
+from autograder.judging.records import NotPlainDataError, Record, record_array, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets import load_digits_split
 
 FloatArray = np.ndarray
-
-
-def _array(record: Record, key: str, shape: tuple[int, ...] | None = None) -> FloatArray:
-    """A float64 array from the record, with the expected shape, or a student-readable error."""
-    if key not in record:
-        raise NotPlainDataError(f"{key} was not recorded")
-    arr = np.asarray(record[key])
-    if arr.dtype.kind not in "biuf":
-        raise NotPlainDataError(f"{key} has dtype {arr.dtype}, expected numbers")
-    if shape is not None and arr.shape != shape:
-        raise NotPlainDataError(f"{key} has shape {arr.shape}, expected {shape}")
-    return arr.astype(np.float64)
 
 
 def _mlp_keys(num_layers: int) -> list[str]:
@@ -209,11 +197,11 @@ def measure_train(record: Record, args: Mapping[str, Any], part: Part) -> Record
     mode; ``history_ok``: the four history lists, one entry per epoch run, equal to the replay's
     (relative 1e-6); ``params_ok``: the final parameters equal the replay's (relative 1e-6, so
     the BLAS's last bits never matter); ``early_stopping_ok`` (cases with a stopper): ``step``
-    called once per epoch with that epoch's validation loss, training stopped when it said so,
-    and stopped when it said so (that the best parameters were restored is ``params_ok``).
+    called once per epoch with that epoch's validation loss and training stopped when it said so
+    (that the best parameters were restored is ``params_ok``).
     """
     want = _replay_train(args)
-    rows = _array(record, "batch_rows")
+    rows = record_array(record, "batch_rows")
     flags = np.asarray(record.get("loss_train_flags", np.zeros(0, dtype=bool)), dtype=bool)
     rec = dict(record)
     rec["minibatches_ok"] = bool(
@@ -231,11 +219,11 @@ def measure_train(record: Record, args: Mapping[str, Any], part: Part) -> Record
     rec["history_ok"] = bool(hist_ok)
     rec["params_ok"] = all(
         np.shape(record[f"final_{k}"]) == v.shape
-        and bool(np.allclose(_array(record, f"final_{k}"), v, rtol=1e-6, atol=1e-9))
+        and bool(np.allclose(record_array(record, f"final_{k}"), v, rtol=1e-6, atol=1e-9))
         for k, v in want["params"].items()
     )
     if "stop_at" in args:
-        got = _array(record, "stopper_losses")
+        got = record_array(record, "stopper_losses")
         exp = np.asarray(want["history"]["val_loss"])
         rec["early_stopping_ok"] = bool(
             got.shape == exp.shape and np.allclose(got, exp, rtol=1e-6, atol=1e-9)
@@ -307,7 +295,9 @@ def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record
     Records ``accuracy_<variable>``, ``has_hidden_layer`` and ``regularised``: the model named
     ``model_l2`` has ``reg > 0``, ``model_dropout`` has ``p > 0`` (others: True).
     """
-    params = {k.removeprefix("param_"): _array(record, k) for k in record if k.startswith("param_")}
+    params = {
+        k.removeprefix("param_"): record_array(record, k) for k in record if k.startswith("param_")
+    }
     for key, value in params.items():
         if not np.all(np.isfinite(value)):
             raise NotPlainDataError(f"{args['variable']}.params[{key!r}] holds NaN or inf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from types import TracebackType
@@ -23,7 +24,6 @@ class Engine(Protocol):
     grader's own faults (the pool turns those into an ``error`` row, never a lost batch).
     """
 
-    name: str
     spec: AssignmentSpec
 
     def __enter__(self) -> Engine: ...
@@ -52,6 +52,8 @@ def grade_guarded(engine: Engine, sub: Submission) -> StudentResult:
         )
     if not res.seconds:
         res.seconds = time.perf_counter() - start
+    if res.problem:  # the grader's own trouble: for the instructor, never in feedback
+        print(f"grader problem with {sub.student}: {res.problem}", file=sys.stderr)
     return res
 
 

@@ -23,8 +23,6 @@ class IsolatedEngine:
     sandboxes' leftover cgroups.
     """
 
-    name = "isolated"
-
     def __init__(self, spec: AssignmentSpec, limits: Limits) -> None:
         self.spec = spec
         self.limits = limits
@@ -35,7 +33,11 @@ class IsolatedEngine:
         from threadpoolctl import threadpool_limits
 
         self._stack.enter_context(threadpool_limits(limits=1))
-        self._cases = IsolatedCases.build(self.spec)
+        try:
+            self._cases = IsolatedCases.build(self.spec)
+        except BaseException:
+            self._stack.close()  # BLAS gets its threads back
+            raise
         for problem in self._cases.problems:
             print(f"INSTRUCTOR ERROR (not the students'): {problem}", file=sys.stderr)
         return self
@@ -62,4 +64,5 @@ class IsolatedEngine:
         res = StudentResult(sub.student)
         res.parts, run = grade_isolated(sub.notebook, self._cases, self.limits)
         res.notes = run.notes
+        res.problem = "; ".join(run.problems)
         return res

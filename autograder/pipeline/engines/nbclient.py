@@ -25,8 +25,6 @@ class NbclientEngine:
     Not isolated: the notebook's code runs with this user's rights.
     """
 
-    name = "nbclient"
-
     def __init__(self, spec: AssignmentSpec, workdir: Path, *, jobs: int, cell_timeout: int):
         self.spec = spec
         self.workdir = workdir

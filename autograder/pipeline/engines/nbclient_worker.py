@@ -2,9 +2,9 @@
 
 This runs inside a worker process of :class:`.nbclient.NbclientEngine`; the student's code runs
 in a kernel process of its own that the worker starts for this submission alone, in a temporary
-folder of its own. The score of each test cell is nbgrader's own rule
-(:func:`nbgrader.utils.determine_grade`) applied with the spec's points, so it equals what
-``nbgrader autograde`` awards; statuses and messages come from the check's attached result
+folder of its own. The score of each test cell is nbgrader's own rule (the cell's value, 0 after
+an error or output on stderr) within the spec's points, so it equals what ``nbgrader
+autograde`` awards; statuses and messages come from the check's attached result
 (:mod:`autograder.pipeline.outcomes` reads both).
 """
 
@@ -15,16 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.judging.results import PartResult, uniform_results
+from autograder.judging.results import nothing_submitted, unreadable_notebook
 from autograder.judging.spec import AssignmentSpec
 from autograder.notebook_files import read_notebook
 from autograder.pipeline.execute import execute, restore_test_cells
-from autograder.pipeline.outcomes import read_outcomes
-
-
-def score_cells(spec: AssignmentSpec, nb: Any) -> list[PartResult]:
-    """Score each part from its executed test cell with nbgrader's rule and the spec's points."""
-    return read_outcomes(nb, list(spec.parts), score_from="nbgrader")
+from autograder.pipeline.outcomes import NO_RESULT_MESSAGE, read_outcomes
 
 
 def grade_submission(
@@ -72,20 +67,13 @@ def _grade(
 ) -> dict[str, Any]:
     notes: list[str] = []
     if submission is None:
-        parts = uniform_results(spec.parts, "missing", f"no {spec.name}.ipynb was submitted")
-        return {"parts": [p.to_dict() for p in parts], "notes": notes}
+        return {"parts": [p.to_dict() for p in nothing_submitted(spec)], "notes": notes}
     try:
         nb = read_notebook(Path(submission))
         if not hasattr(nb, "cells"):
             raise ValueError("no cells")
     except Exception as exc:
-        parts = uniform_results(
-            spec.parts,
-            "invalid",
-            f"the file is not a valid notebook ({type(exc).__name__}); "
-            "was it truncated or edited outside Jupyter?",
-        )
-        return {"parts": [p.to_dict() for p in parts], "notes": notes}
+        return {"parts": [p.to_dict() for p in unreadable_notebook(spec, exc)], "notes": notes}
     missing = restore_test_cells(nb, read_notebook(Path(instructor_nb)))
     if missing:
         notes.append(f"deleted test cells were put back and graded: {', '.join(missing)}")
@@ -100,10 +88,10 @@ def _grade(
             f"the notebook's kernel died ({why}): does it call exit() or os._exit()? "
             "Parts after that point could not be graded"
         )
-    parts = score_cells(spec, nb)
+    parts = read_outcomes(nb, list(spec.parts), score_from="nbgrader", cell_timeout=cell_timeout)
     if why:
-        for p in parts:
-            if p.status == "error":
+        for p in parts:  # the test cells that never ran, not those that raised before the death
+            if p.cases[0].messages == [NO_RESULT_MESSAGE]:
                 p.cases[0].messages = [
                     "the kernel died before this test ran (exit() or os._exit() in the notebook?)"
                 ]

@@ -15,7 +15,12 @@ from types import TracebackType
 
 from autograder.course import course_root, release_dir
 from autograder.instructor.build import instructor_notebook, write_public_cases
-from autograder.judging.results import StudentResult, uniform_results
+from autograder.judging.results import (
+    StudentResult,
+    nothing_submitted,
+    uniform_results,
+    unreadable_notebook,
+)
 from autograder.judging.spec import AssignmentSpec
 from autograder.notebook_files import read_notebook, write_notebook
 from autograder.pipeline.outcomes import read_outcomes
@@ -40,8 +45,6 @@ def prepare_template(spec: AssignmentSpec, workdir: Path) -> Path:
 
 class NbgraderEngine:
     """``nbgrader autograde`` in a copy of a template course folder per submission."""
-
-    name = "nbgrader"
 
     def __init__(
         self,
@@ -74,27 +77,20 @@ class NbgraderEngine:
         if self._template is None:
             raise RuntimeError("NbgraderEngine.grade_one called outside 'with engine:'")
         try:
-            return self._grade(sub, self._template, self.workdir / sub.student)
+            return self._grade(sub, self._template, self.workdir / "students" / sub.student)
         finally:
-            shutil.rmtree(self.workdir / sub.student, ignore_errors=True)
+            shutil.rmtree(self.workdir / "students" / sub.student, ignore_errors=True)
 
     def _grade(self, sub: Submission, template: Path, course: Path) -> StudentResult:
         spec = self.spec
         result = StudentResult(sub.student)
         if sub.notebook is None:
-            result.parts = uniform_results(
-                spec.parts, "missing", f"no {spec.name}.ipynb was submitted"
-            )
+            result.parts = nothing_submitted(spec)
             return result
         try:
             nb = read_notebook(sub.notebook)
         except Exception as exc:
-            result.parts = uniform_results(
-                spec.parts,
-                "invalid",
-                f"the notebook file could not be read ({type(exc).__name__}): "
-                "it is not a valid .ipynb (was it edited by hand or truncated?)",
-            )
+            result.parts = unreadable_notebook(spec, exc)
             return result
         shutil.copytree(template, course)
         target = course / "submitted" / sub.student / spec.name
@@ -119,7 +115,10 @@ class NbgraderEngine:
             )
         except subprocess.TimeoutExpired:
             result.parts = uniform_results(
-                spec.parts, "timeout", "grading this notebook took longer than the time limit"
+                spec.parts,
+                "timeout",
+                f"grading this notebook took longer than its limit of "
+                f"{self.submission_timeout:g} s",
             )
             return result
         except NbgraderError as exc:
@@ -133,5 +132,10 @@ class NbgraderEngine:
             )
             result.parts = uniform_results(spec.parts, "error", why)
             return result
-        result.parts = read_outcomes(read_notebook(graded), list(spec.parts), score_from="nbgrader")
+        result.parts = read_outcomes(
+            read_notebook(graded),
+            list(spec.parts),
+            score_from="nbgrader",
+            cell_timeout=self.cell_timeout,
+        )
         return result
