@@ -15,6 +15,7 @@ from autograder.instructor.demo import demo_submissions
 from tests.browser.conftest import BARE_PATH, BIN, WIDTH, Lab, fits_width, screenshot_dir
 
 A1 = "a1_linear_classifiers"
+GRADES_DELAY = 2.0  # seconds formgrader's grades request is held back (see the first test)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -47,6 +48,12 @@ def test_formgrader_grades_a_written_answer(
     written, points = next(iter(spec.manual_parts.items()))
     given = points - 1
     lab: Lab = lab_factory(graded_course)
+
+    def late_grades(route: Any) -> None:  # a loaded server: the grades arrive after the page
+        time.sleep(GRADES_DELAY)
+        route.continue_()
+
+    page.route("**/formgrader/api/grades?*", late_grades)
     page.goto(lab.at("tree"))  # logs in (the token sets the session cookie)
     page.goto(f"{lab.url}/formgrader/gradebook/{A1}/{A1}")
     with Gradebook(f"sqlite:///{graded_course / 'gradebook.db'}") as gb:
@@ -55,6 +62,13 @@ def test_formgrader_grades_a_written_answer(
     page.locator(f"a[href$='/formgrader/submissions/{submission_id}']").first.click()
     box = page.locator(f"input.score#{written}")
     box.wait_for()
+    # The input is in the served HTML, but formgrader binds it to its grade (and renders the
+    # stored score into it) only once its grades have been fetched: a value typed before then
+    # is overwritten and never saved. Wait for that fetch, as a grader's eye waits for the page.
+    page.wait_for_function(
+        "() => window.formgrader && formgrader.grades && formgrader.grades.loaded === true",
+        timeout=60_000,
+    )
     assert box.input_value() == ""  # not graded yet
     box.fill(f"{given:g}")
     box.press("Tab")  # formgrader saves when the field loses focus
