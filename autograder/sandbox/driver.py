@@ -289,7 +289,7 @@ def run_submission(
     session = _Session(notebook, ic, limits, logs, run, time.monotonic())
     for attempt in range(max_runs(len(part_ids))):
         end = session.run_once(work / f"run-{attempt}")
-        decision = decide(end)
+        decision = decide(end, limits)
         startup = _startup_error(end, logs) if decision.action is Action.GIVE_UP else None
         record_decision(run, decision, part_ids, session.received, startup)
         if not decision.restart:

@@ -12,9 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from autograder.sandbox.watcher import Ending, RunEnd
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.watcher import Ending, RunEnd, step_limit
 
-STEP_TIMEOUT_WHY = "time limit (the code did not stop when interrupted)"
+
+def step_timeout_why(seconds: float) -> str:
+    """The words for a step killed at its limit of ``seconds``."""
+    return f"time limit: it ran past {seconds:g} s and did not stop when interrupted"
 
 
 class Action(Enum):
@@ -76,16 +80,22 @@ def crash_why(exit_code: int | None) -> str:
     )
 
 
-def decide(end: RunEnd) -> Decision:
-    """What to skip and whether to restart after the run that ended as ``end``."""
+def decide(end: RunEnd, limits: Limits) -> Decision:
+    """What to skip and whether to restart after the run that ended as ``end``.
+
+    ``limits`` gives the time limit a killed step ran past (stated in :attr:`Decision.why`).
+    """
     if end.ending is Ending.DONE:
         return Decision(Action.FINISH)
     if end.ending is Ending.TOTAL_TIMEOUT:
         return Decision(Action.OUT_OF_TIME)
     killed = end.ending is Ending.STEP_TIMEOUT
     status = "timeout" if killed else "error"
-    why = STEP_TIMEOUT_WHY if killed else crash_why(end.exit_code)
     step = end.step
+    if killed and step is not None:
+        why = step_timeout_why(step_limit(step, limits))
+    else:
+        why = crash_why(end.exit_code)
     if step is None:
         return Decision(Action.GIVE_UP, status, why)
     if step.get("step") == "cell":

@@ -173,7 +173,7 @@ def test_pruning_global_against_per_tensor_by_hand() -> None:
 
 def test_study_models_beat_the_unregularised_one(notebook_ns: dict[str, Any]) -> None:
     """The thresholds (0.80) sit above what the unregularised network reaches on the test split."""
-    from autograder.judging.probes.a5_trained import relu_mlp_scores
+    from autograder.judging.probes.relu_mlp import relu_mlp_scores
     from autograder.student.datasets import load_digits_split
 
     data = load_digits_split(include_test=True)
@@ -349,7 +349,7 @@ def test_each_mistake_loses_points_on_its_own_part_only_and_names_its_cause(
 def test_early_stopping_by_reference_still_passes_the_study(notebook_ns: dict[str, Any]) -> None:
     """The notebook's study retrained with the by-reference EarlyStopping clears 0.80 anyway,
     so that mistake costs only the early-stopping part (what the demo expects)."""
-    from autograder.judging.probes.a5_trained import relu_mlp_scores
+    from autograder.judging.probes.relu_mlp import relu_mlp_scores
     from autograder.student.datasets import load_digits_split
 
     ns = dict(notebook_ns)

@@ -313,4 +313,4 @@ def test_a_forged_start_event_names_no_step(forged: dict[str, Any]) -> None:
 
     events = [_event("start", **forged)]
     assert running_step(events) is None
-    assert decide(run_end(None, events, -9)).action is Action.GIVE_UP
+    assert decide(run_end(None, events, -9), Limits()).action is Action.GIVE_UP

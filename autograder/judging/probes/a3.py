@@ -30,6 +30,7 @@ from autograder.judging.probes.core import (
     student_function,
     unpack,
 )
+from autograder.judging.probes.relu_mlp import chained_layers, layer_keys
 from autograder.judging.records import NotPlainDataError, Record, dtype_name, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets import load_digits_split
@@ -236,10 +237,6 @@ def measure_jacobian(rec: Record, args: Mapping[str, Any], part: Part) -> Record
     return rec
 
 
-def _param_keys(num_layers: int) -> list[str]:
-    return [f"{p}{layer}" for layer in range(1, num_layers + 1) for p in ("W", "b")]
-
-
 @register("a3_mlp")
 def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """Build the student's ``MLP``, set its parameters from the case, record loss and gradients.
@@ -273,7 +270,7 @@ def probe_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) ->
             + ("missing" if params is None else f"a {type(params).__name__}")
             + "; expected a dict {'W1': ..., 'b1': ..., ...} made by __init__"
         )
-    keys = _param_keys(len(sizes) - 1)
+    keys = layer_keys(len(sizes) - 1)
     shapes: dict[str, tuple[int, ...]] = {}
     for layer, (fan_in, fan_out) in enumerate(pairwise(sizes), start=1):
         shapes[f"W{layer}"], shapes[f"b{layer}"] = (fan_in, fan_out), (fan_out,)
@@ -390,17 +387,7 @@ def _model_params(rec: Record) -> dict[str, np.ndarray]:
     params = {
         k.removeprefix("param_"): np.asarray(v) for k, v in rec.items() if k.startswith("param_")
     }
-    layers = sum(1 for k in params if k.startswith("W"))
-    for layer in range(1, layers + 1):
-        W, b = params.get(f"W{layer}"), params.get(f"b{layer}")
-        if W is None or b is None or W.ndim != 2 or b.shape != (W.shape[1],):
-            raise NotPlainDataError(
-                f"params W{layer} / b{layer} are missing or of shapes that do not fit together"
-            )
-        if layer > 1 and W.shape[0] != params[f"W{layer - 1}"].shape[1]:
-            raise NotPlainDataError(f"W{layer} does not take W{layer - 1}'s output as input")
-    if len(params) != 2 * layers or layers == 0:
-        raise NotPlainDataError("params must be exactly W1, b1, ..., WL, bL")
+    chained_layers(params)
     return params
 
 

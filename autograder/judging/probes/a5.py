@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function, unpack
+from autograder.judging.probes.relu_mlp import layer_keys
 from autograder.judging.records import NotPlainDataError, Record, dtype_name, record_array, to_plain
 from autograder.judging.spec import Part
 
@@ -216,10 +217,6 @@ def measure_dropout(record: Record, args: Mapping[str, Any], part: Part) -> Reco
 # ------------------------------------------------------------------------------ dropout MLP
 
 
-def _mlp_keys(num_layers: int) -> list[str]:
-    return [f"{p}{layer}" for layer in range(1, num_layers + 1) for p in ("W", "b")]
-
-
 @register("a5_dropout_mlp")
 def probe_dropout_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """Loss and gradients of the student's ``DropoutMLP`` with the case's parameters and rng.
@@ -234,7 +231,7 @@ def probe_dropout_mlp(namespace: Mapping[str, Any], part: Part, args: dict[str, 
     params = getattr(model, "params", None)
     if not isinstance(params, dict):
         raise NotPlainDataError("DropoutMLP(...).params is not a dict {'W1': ..., 'b1': ...}")
-    keys = _mlp_keys(len(sizes) - 1)
+    keys = layer_keys(len(sizes) - 1)
     for key in keys:
         params[key] = np.array(args[key], dtype=np.float64, copy=True)
     X, y = args["X"], args["y"]

@@ -16,15 +16,12 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function
+from autograder.judging.probes.relu_mlp import chained_layers, relu_mlp_scores
 from autograder.judging.records import NotPlainDataError, Record, record_array, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets import load_digits_split
 
 FloatArray = np.ndarray
-
-
-def _mlp_keys(num_layers: int) -> list[str]:
-    return [f"{p}{layer}" for layer in range(1, num_layers + 1) for p in ("W", "b")]
 
 
 # ------------------------------------------------------------------------------ training loop
@@ -261,33 +258,6 @@ def probe_study(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) 
     return rec
 
 
-def relu_mlp_scores(params: Mapping[str, FloatArray], X: FloatArray) -> FloatArray:
-    """Eval-mode scores of a ReLU MLP ``{"W1", "b1", ..., "WL", "bL"}`` (no dropout: inverted
-    dropout needs no rescaling at test time).
-
-    Raises
-    ------
-    NotPlainDataError
-        If the parameters do not chain from ``X``'s width to 10 classes.
-    """
-    layers = sum(1 for k in params if k.startswith("W"))
-    if layers < 1 or set(params) != set(_mlp_keys(layers)):
-        raise NotPlainDataError(f"params have keys {sorted(params)}; expected W1, b1, ..., WL, bL")
-    h = X
-    for layer in range(1, layers + 1):
-        W, b = params[f"W{layer}"], params[f"b{layer}"]
-        if W.ndim != 2 or W.shape[0] != h.shape[1] or b.shape != (W.shape[1],):
-            raise NotPlainDataError(
-                f"W{layer} has shape {W.shape} and b{layer} {b.shape}; they do not chain"
-            )
-        h = h @ W + b
-        if layer < layers:
-            h = np.maximum(h, 0.0)
-    if h.shape[1] != 10:
-        raise NotPlainDataError(f"the network has {h.shape[1]} outputs, expected 10 classes")
-    return h
-
-
 @register_measure("a5_study")
 def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record:
     """Accuracy of the returned parameters on the held-out test split (loaded here).
@@ -302,6 +272,7 @@ def measure_study(record: Record, args: Mapping[str, Any], part: Part) -> Record
         if not np.all(np.isfinite(value)):
             raise NotPlainDataError(f"{args['variable']}.params[{key!r}] holds NaN or inf")
     data = load_digits_split(include_test=True)
+    chained_layers(params, n_in=data["X_test"].shape[1], n_out=10)
     scores = relu_mlp_scores(params, data["X_test"])
     rec = dict(record)
     rec[f"accuracy_{args['variable']}"] = float(np.mean(scores.argmax(axis=1) == data["y_test"]))
