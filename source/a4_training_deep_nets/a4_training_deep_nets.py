@@ -52,6 +52,8 @@
 #   shape `(fan_in, fan_out)`, so **fan_in** is the number of inputs of a unit and **fan_out**
 #   the number of units.
 # - Every loss is a mean over the batch; float64 unless a test says otherwise.
+# - A layer (residual block, layer norm) keeps the dtype of its input: a float32 `x` gives
+#   float32 outputs and gradients, as in a3.
 # - Randomness only from an explicit `rng` (a `np.random.Generator`); a function never modifies
 #   its input arrays: it returns new ones.
 
@@ -74,7 +76,8 @@ np.set_printoptions(precision=4, suppress=True)
 ACTIVATIONS = {
     "linear": (lambda a: a, lambda a: np.ones_like(a)),
     "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),
-    "leaky_relu": (lambda a: np.where(a > 0, a, 0.01 * a), lambda a: np.where(a > 0, 1.0, 0.01)),
+    "leaky_relu": (lambda a: np.where(a > 0, a, 0.01 * a),
+                   lambda a: np.where(a > 0, 1.0, 0.01).astype(a.dtype)),
     "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
     "sigmoid": (lambda a: 0.5 * (1.0 + np.tanh(0.5 * a)),
                 lambda a: 0.25 * (1.0 - np.tanh(0.5 * a) ** 2)),
@@ -624,7 +627,9 @@ plt.show()
 # `(out, cache)` and `residual_backward(dout, cache)` returning `(dx, dw1, db1, dw2, db2)`,
 # with $a = x w_1 + b_1$, $h = g(a)$: $dw_2 = h^\top \text{dout}$, $db_2 = \sum_n
 # \text{dout}$, $da = (\text{dout}\, w_2^\top) \odot g'(a)$, $dw_1 = x^\top da$,
-# $db_1 = \sum_n da$ and $dx = \text{dout} + da\, w_1^\top$.
+# $db_1 = \sum_n da$ and $dx = \text{dout} + da\, w_1^\top$. Keep the dtype: a float32 `x` (with
+# float32 weights) gives float32 results (one public and one hidden case are float32; the
+# activations in `ACTIVATIONS` keep the dtype).
 
 # %% nbgrader={"grade": false, "grade_id": "residual", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def residual_forward(x, w1, b1, w2, b2, activation="relu"):
@@ -708,6 +713,7 @@ plt.show()
 #
 # **Your task.** Write `layernorm_forward(x, gamma, beta, eps=1e-5)` (x of shape `(..., D)`,
 # returns `(out, cache)`) and `layernorm_backward(dout, cache)` returning `(dx, dgamma, dbeta)`.
+# As for the residual block, a float32 `x` gives float32 results.
 
 # %% nbgrader={"grade": false, "grade_id": "layernorm", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def layernorm_forward(x, gamma, beta, eps=1e-5):

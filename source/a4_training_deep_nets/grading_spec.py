@@ -25,6 +25,45 @@ from autograder.judging.spec import AssignmentSpec, Case, Check, Part, Tolerance
 
 FloatArray = np.ndarray
 TOL: Tolerance = {"rtol": 1e-6, "atol": 1e-9}
+# float32 cases compare float32 with float32: two correct orders of summation over at most 16
+# terms of size ~3 differ by about 16 * 3 * 6e-8 < 3e-6; a wrong formula is off by ~0.1
+F32_TOL: Tolerance = {"rtol": 1e-4, "atol": 1e-5}
+F32 = "_f32"  # suffix of the record keys of a float32 case (see probes.a4._forward_backward)
+DTYPE_KEPT = Check(
+    "true", "dtype_kept", label="dtype kept (float32 in, float32 out for every returned array)"
+)
+DTYPE_HINT = (
+    "a float32 x must give float32 results: NumPy keeps float32 unless an array is made with "
+    "its float64 default (np.zeros(shape), np.ones(shape), np.array(list)) or cast "
+    "(np.asarray(v, dtype=float)); use zeros_like / ones_like or dtype=x.dtype"
+)
+
+
+def _f32_variant(
+    checks: tuple[Check, ...], tol: dict[str, Tolerance] | None = None
+) -> tuple[Check, ...]:
+    """``checks`` again on the float32 keys (float32 tolerances), and the dtype check."""
+    tol = tol or {}
+    f32 = tuple(
+        Check(c.kind, c.key + F32, label=f"{c.label}, float32", **tol.get(c.key, F32_TOL))
+        for c in checks
+    )
+    return (*f32, DTYPE_KEPT)
+
+
+def _as_float32(case: Case, checks: tuple[Check, ...]) -> Case:
+    """``case`` with every float array cast to float32, judged by ``checks`` only."""
+    args = {
+        k: v.astype(np.float32) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+        for k, v in case.args.items()
+    }
+    return Case(case.name, args, f"{case.note}, float32", tuple(c.key for c in checks))
+
+
+def _float64_only(cases: list[Case], checks: tuple[Check, ...]) -> list[Case]:
+    """``cases`` judged by ``checks`` only (not by the float32 ones)."""
+    keys = tuple(c.key for c in checks)
+    return [Case(c.name, c.args, c.note, keys) for c in cases]
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -568,6 +607,17 @@ def _residual_case(
     return Case(name, args, note)
 
 
+RESIDUAL_CHECKS = (
+    Check("match", "out", label="out (forward)", **TOL),
+    Check("match", "dx", label="dx", **TOL),
+    Check("match", "dw1", label="dw1", **TOL),
+    Check("match", "db1", label="db1", **TOL),
+    Check("match", "dw2", label="dw2", **TOL),
+    Check("match", "db2", label="db2", **TOL),
+)
+RESIDUAL_F32_CHECKS = _f32_variant(RESIDUAL_CHECKS)
+
+
 def _residual() -> Part:
     identity_hint = (
         "out = x + F(x) has two paths from x to out: dx = dout (the identity path) + the "
@@ -579,24 +629,34 @@ def _residual() -> Part:
         ("residual_forward", "residual_backward"),
         8,
         "a4_residual",
-        (
-            Check("match", "out", label="out (forward)", **TOL),
-            Check("match", "dx", label="dx", **TOL),
-            Check("match", "dw1", label="dw1", **TOL),
-            Check("match", "db1", label="db1", **TOL),
-            Check("match", "dw2", label="dw2", **TOL),
-            Check("match", "db2", label="db2", **TOL),
-        ),
+        (*RESIDUAL_CHECKS, *RESIDUAL_F32_CHECKS),
         public_cases=lambda: [
-            _residual_case("relu", 431, 5, 4, 6, "ReLU branch (default), D = 4, H = 6"),
-            _residual_case("tanh", 432, 3, 5, 3, "tanh branch", "tanh"),
+            *_float64_only(
+                [
+                    _residual_case("relu", 431, 5, 4, 6, "ReLU branch (default), D = 4, H = 6"),
+                    _residual_case("tanh", 432, 3, 5, 3, "tanh branch", "tanh"),
+                ],
+                RESIDUAL_CHECKS,
+            ),
+            _as_float32(
+                _residual_case("f32", 434, 4, 5, 6, "ReLU branch (default)"), RESIDUAL_F32_CHECKS
+            ),
         ],
         hidden_cases=lambda: [
-            _residual_case("h_sigmoid", 1431, 6, 3, 7, "sigmoid branch", "sigmoid"),
-            _residual_case("h_leaky", 1432, 4, 6, 2, "leaky ReLU branch", "leaky_relu"),
-            _residual_case("h_one", 1433, 1, 5, 5, "a single sample"),
+            *_float64_only(
+                [
+                    _residual_case("h_sigmoid", 1431, 6, 3, 7, "sigmoid branch", "sigmoid"),
+                    _residual_case("h_leaky", 1432, 4, 6, 2, "leaky ReLU branch", "leaky_relu"),
+                    _residual_case("h_one", 1433, 1, 5, 5, "a single sample"),
+                ],
+                RESIDUAL_CHECKS,
+            ),
+            _as_float32(
+                _residual_case("h_f32", 1434, 5, 3, 4, "leaky ReLU branch", "leaky_relu"),
+                RESIDUAL_F32_CHECKS,
+            ),
         ],
-        hints={"dx": identity_hint},
+        hints={"dx": identity_hint, "dtype_kept": DTYPE_HINT},
     )
 
 
@@ -622,45 +682,76 @@ def _layernorm_case(
     return Case(name, args, note)
 
 
+LAYERNORM_CHECKS = (
+    Check("match", "out", label="out (forward)", **TOL),
+    Check("match", "dx", label="dx", rtol=1e-6, atol=1e-8),
+    Check("match", "dgamma", label="dgamma", **TOL),
+    Check("match", "dbeta", label="dbeta", **TOL),
+)
+LAYERNORM_F32_CHECKS = _f32_variant(LAYERNORM_CHECKS)
+
+
 def _layernorm() -> Part:
+    out_hint = (
+        "normalise each SAMPLE over its features (the last axis, keepdims=True), "
+        "not each feature over the batch (axis 0: that is batch normalisation), and put "
+        "eps inside the square root: (x - mean) / sqrt(var + eps)"
+    )
+    dx_hint = (
+        "x reaches xhat directly and through mean(x) and var(x): "
+        "dx = (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps) with g = dout * gamma "
+        "and the means over the last axis"
+    )
     return Part(
         "test_layernorm",
         "Layer normalisation",
         ("layernorm_forward", "layernorm_backward"),
         7,
         "a4_layernorm",
-        (
-            Check("match", "out", label="out (forward)", **TOL),
-            Check("match", "dx", label="dx", rtol=1e-6, atol=1e-8),
-            Check("match", "dgamma", label="dgamma", **TOL),
-            Check("match", "dbeta", label="dbeta", **TOL),
-        ),
+        (*LAYERNORM_CHECKS, *LAYERNORM_F32_CHECKS),
         public_cases=lambda: [
-            _layernorm_case("batch", 441, (4, 6), "x of shape (4, 6)"),
-            _layernorm_case(
-                "three_d", 442, (2, 3, 5), "x of shape (2, 3, 5), eps = 1e-3", eps=1e-3
+            *_float64_only(
+                [
+                    _layernorm_case("batch", 441, (4, 6), "x of shape (4, 6)"),
+                    _layernorm_case(
+                        "three_d", 442, (2, 3, 5), "x of shape (2, 3, 5), eps = 1e-3", eps=1e-3
+                    ),
+                    _layernorm_case(
+                        "small_variance",
+                        443,
+                        (3, 8),
+                        "rows of variance ~1e-6: eps matters",
+                        spread=1e-3,
+                    ),
+                ],
+                LAYERNORM_CHECKS,
             ),
-            _layernorm_case(
-                "small_variance",
-                443,
-                (3, 8),
-                "rows of variance ~1e-6: eps matters",
-                spread=1e-3,
+            _as_float32(
+                _layernorm_case("f32", 444, (5, 6), "x of shape (5, 6)"), LAYERNORM_F32_CHECKS
             ),
         ],
         hidden_cases=lambda: [
-            _layernorm_case("h_wide", 1441, (5, 16), "16 features"),
-            _layernorm_case("h_one", 1442, (1, 7), "a single sample", eps=0.1),
-            _layernorm_case("h_flat", 1443, (6, 4), "nearly constant rows", spread=1e-4),
-            _layernorm_case("h_vector", 1444, (9,), "a 1-D x: one sample"),
+            *_float64_only(
+                [
+                    _layernorm_case("h_wide", 1441, (5, 16), "16 features"),
+                    _layernorm_case("h_one", 1442, (1, 7), "a single sample", eps=0.1),
+                    _layernorm_case("h_flat", 1443, (6, 4), "nearly constant rows", spread=1e-4),
+                    _layernorm_case("h_vector", 1444, (9,), "a 1-D x: one sample"),
+                ],
+                LAYERNORM_CHECKS,
+            ),
+            _as_float32(
+                _layernorm_case(
+                    "h_f32", 1445, (2, 3, 8), "x of shape (2, 3, 8), eps = 1e-3", eps=1e-3
+                ),
+                LAYERNORM_F32_CHECKS,
+            ),
         ],
         hints={
-            "out": "normalise each SAMPLE over its features (the last axis, keepdims=True), "
-            "not each feature over the batch (axis 0: that is batch normalisation), and put "
-            "eps inside the square root: (x - mean) / sqrt(var + eps)",
-            "dx": "x reaches xhat directly and through mean(x) and var(x): "
-            "dx = (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps) with g = dout * gamma "
-            "and the means over the last axis",
+            "out": out_hint,
+            "dx": dx_hint,
+            "dtype_kept": DTYPE_HINT,  # the float32 checks have no other hint: a dtype fails
+            # them as often as a formula does, and the float64 cases name the formula
         },
     )
 

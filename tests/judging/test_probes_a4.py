@@ -335,6 +335,20 @@ def residual_backward_no_identity(dout: np.ndarray, cache: tuple) -> tuple:
     return dx - dout, dw1, db1, dw2, db2
 
 
+def residual_backward_float64_bias(dout: np.ndarray, cache: tuple) -> tuple:
+    dx, dw1, db1, dw2, _ = reference.residual_backward(dout, cache)
+    db2 = np.zeros(dout.shape[1])  # float64 by default
+    for row in dout:
+        db2 += row
+    return dx, dw1, db1, dw2, db2
+
+
+def layernorm_forward_float64(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> tuple:
+    return reference.layernorm_forward(np.asarray(x, dtype=float), gamma, beta, eps)
+
+
 def layernorm_forward_batch_axis(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
 ) -> tuple:
@@ -512,7 +526,13 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
     "residual backward without the identity": (
         {"residual_backward": residual_backward_no_identity},
         "the identity path",
-        {"*": {"dx"}},
+        {"*": {"dx"}, "f32": {"dx_f32"}},
+    ),
+    # float64 db2 from a float32 x: right values, wrong dtype (a match is of values and dtype)
+    "residual backward accumulating in float64": (
+        {"residual_backward": residual_backward_float64_bias},
+        "a float32 x must give float32 results",
+        {"f32": {"db2_f32", "dtype_kept"}},
     ),
     # xhat is wrong, so out, dx and dgamma are; dbeta = sum(dout) does not depend on it
     "layer norm over the batch axis": (
@@ -521,12 +541,19 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
             "layernorm_backward": layernorm_backward_any_cache,
         },
         "not each feature over the batch",
-        {"*": {"out", "dx", "dgamma"}},
+        {"*": {"out", "dx", "dgamma"}, "f32": {"out_f32", "dx_f32", "dgamma_f32"}},
+    ),
+    # x cast to float64: out and dx come out float64 (the reference backward returns dgamma and
+    # dbeta in gamma's dtype, float32); no hint about the axis or eps for a dtype failure
+    "layer norm casting x to float64": (
+        {"layernorm_forward": layernorm_forward_float64},
+        "a float32 x must give float32 results",
+        {"f32": {"out_f32", "dx_f32", "dtype_kept"}},
     ),
     "layer-norm backward without the mean terms": (
         {"layernorm_backward": layernorm_backward_no_mean_terms},
         "through mean(x) and var(x)",
-        {"*": {"dx"}},
+        {"*": {"dx"}, "f32": {"dx_f32"}},
     ),
     "Nesterov along the old velocity": (
         {"nesterov_step": nesterov_old_velocity},
@@ -614,6 +641,31 @@ def test_a_mistake_costs_points_on_its_own_part_only(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     assert_bug_costs_its_part_only(grader, spec, namespace, BUGS[bug], capfd)
+
+
+@pytest.mark.parametrize(
+    ("replaced", "fn", "wrong_causes"),
+    [
+        ("layernorm_forward", layernorm_forward_float64, ("over the batch", "mean(x) and var(x)")),
+        ("residual_backward", residual_backward_float64_bias, ("the identity path",)),
+    ],
+)
+def test_a_dtype_mistake_is_not_blamed_on_the_formula(
+    grader: Grader,
+    namespace: dict[str, Any],
+    replaced: str,
+    fn: Any,
+    wrong_causes: tuple[str, ...],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    namespace[replaced] = fn
+    part = "test_layernorm" if replaced.startswith("layernorm") else "test_residual"
+    grader.check(part, namespace)
+    grader.check(part, namespace, hidden=True)
+    out = capfd.readouterr().out
+    assert "a float32 x must give float32 results" in out
+    for cause in wrong_causes:
+        assert cause not in out, cause
 
 
 # ------------------------------------------------------------------------------ the capstone

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function, unpack
+from autograder.judging.probes.relu_mlp import chained_layers, layer_keys, relu_mlp_scores
 from autograder.judging.records import NotPlainDataError, Record, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets_a4 import load_inverted_digits
@@ -32,6 +33,7 @@ INIT_TARGETS: dict[str, tuple[str, Any]] = {
     "lecun_normal_init": ("normal", lambda fi, fo, s: 1.0 / fi),
 }
 HEAD = 256  # entries of the repeated draws recorded (the records must stay well under 16 MB)
+F32_SUFFIX = "_f32"  # record keys of a float32 case (residual, layer norm)
 SIGMAS = 6.0  # statistical tolerances: 6 standard errors of the statistic (two-sided p ~ 2e-9)
 
 
@@ -303,14 +305,29 @@ def _forward_backward(
     out, cache = result
     rec: Record = {"out": to_plain(out, f"the out returned by {prefix}_forward")}
     rec.update(unpack(backward(dout, cache), names, f"{prefix}_backward"))
+    if np.asarray(inputs[0]).dtype == np.float32:  # checked with float32 tolerances
+        rec = {f"{key}{F32_SUFFIX}": value for key, value in rec.items()}
     return rec
+
+
+@register_measure("a4_residual")
+@register_measure("a4_layernorm")
+def measure_dtype_kept(record: Record, args: Mapping[str, Any], part: Part) -> Record:
+    """Adds ``dtype_kept``: every array the layer returned has ``x``'s dtype."""
+    dtype = np.asarray(args["x"]).dtype
+    returned = [v for k, v in record.items() if not k.startswith("__")]  # not the metadata
+    record["dtype_kept"] = bool(returned) and all(
+        isinstance(v, np.ndarray) and v.dtype == dtype for v in returned
+    )
+    return record
 
 
 @register("a4_residual")
 def probe_residual(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """``residual_forward(x, w1, b1, w2, b2[, activation])``, then ``residual_backward``.
 
-    Records ``out``, ``dx``, ``dw1``, ``db1``, ``dw2``, ``db2``.
+    Records ``out``, ``dx``, ``dw1``, ``db1``, ``dw2``, ``db2`` (each with the suffix
+    ``_f32`` when ``x`` is float32).
     """
     kwargs = {"activation": str(args["activation"])} if "activation" in args else {}
     inputs = [args[k] for k in ("x", "w1", "b1", "w2", "b2")]
@@ -322,7 +339,8 @@ def probe_residual(namespace: Mapping[str, Any], part: Part, args: dict[str, Any
 def probe_layernorm(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) -> Record:
     """``layernorm_forward(x, gamma, beta[, eps])`` then ``layernorm_backward(dout, cache)``.
 
-    Records ``out``, ``dx``, ``dgamma``, ``dbeta``.
+    Records ``out``, ``dx``, ``dgamma``, ``dbeta`` (each with the suffix ``_f32`` when ``x`` is
+    float32).
     """
     kwargs = {"eps": float(args["eps"])} if "eps" in args else {}
     inputs = [args[k] for k in ("x", "gamma", "beta")]
@@ -592,18 +610,6 @@ def probe_deep_model(namespace: Mapping[str, Any], part: Part, args: dict[str, A
     return rec
 
 
-def relu_mlp_predict(
-    params: Mapping[str, np.ndarray], num_layers: int, X: np.ndarray
-) -> np.ndarray:
-    """Class predictions of ``x -> relu(x W1 + b1) -> ... -> x WL + bL`` (argmax of the scores)."""
-    h = X
-    for k in range(1, num_layers + 1):
-        h = h @ params[f"W{k}"] + params[f"b{k}"]
-        if k < num_layers:
-            h = np.maximum(h, 0.0)
-    return np.argmax(h, axis=1)
-
-
 @register_measure("a4_deep_model")
 def measure_deep_model(record: Record, args: Mapping[str, Any], part: Part) -> Record:
     """Accuracy of the recorded ReLU network on the case's split, computed here.
@@ -614,16 +620,12 @@ def measure_deep_model(record: Record, args: Mapping[str, Any], part: Part) -> R
     L = record.get("num_layers")
     if not isinstance(L, int) or L < 0:
         raise NotPlainDataError("the number of layers is not an integer")
-    params: dict[str, np.ndarray] = {}
-    width, chain_ok = 64, L >= 1
-    for k in range(1, L + 1):
-        W, b = _array(record, f"W{k}"), _array(record, f"b{k}")
-        if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],):
-            chain_ok = False
-            break
-        params[f"W{k}"], params[f"b{k}"] = W.astype(np.float64), b.astype(np.float64)
-        width = W.shape[1]
-    chain_ok = chain_ok and width == 10
+    params = {key: _array(record, key).astype(np.float64) for key in layer_keys(L)}
+    try:
+        chained_layers(params, n_in=64, n_out=10)
+        chain_ok = True
+    except NotPlainDataError:
+        chain_ok = False
     record["deep_enough"] = bool(chain_ok and L >= MIN_LAYERS)
     split = str(args["split"])
     data = load_inverted_digits(include_test=split == "test")
@@ -631,6 +633,6 @@ def measure_deep_model(record: Record, args: Mapping[str, Any], part: Part) -> R
     acc = 0.0
     if chain_ok and all(np.all(np.isfinite(p)) for p in params.values()):
         with np.errstate(all="ignore"):
-            acc = float(np.mean(relu_mlp_predict(params, L, X) == y))
+            acc = float(np.mean(np.argmax(relu_mlp_scores(params, X), axis=1) == y))
     record[f"accuracy_{split}"] = acc
     return record
