@@ -52,8 +52,9 @@
 #   shape `(fan_in, fan_out)`, so **fan_in** is the number of inputs of a unit and **fan_out**
 #   the number of units.
 # - Every loss is a mean over the batch; float64 unless a test says otherwise.
-# - A layer (residual block, layer norm) keeps the dtype of its input: a float32 `x` gives
-#   float32 outputs and gradients, as in a3.
+# - A function returns the dtype it was given: when `x` and every parameter (and `dout`) are
+#   float32, every array it returns is float32 (tested here for the residual block and layer
+#   norm; elsewhere the tests use float64).
 # - Randomness only from an explicit `rng` (a `np.random.Generator`); a function never modifies
 #   its input arrays: it returns new ones.
 
@@ -627,9 +628,9 @@ plt.show()
 # `(out, cache)` and `residual_backward(dout, cache)` returning `(dx, dw1, db1, dw2, db2)`,
 # with $a = x w_1 + b_1$, $h = g(a)$: $dw_2 = h^\top \text{dout}$, $db_2 = \sum_n
 # \text{dout}$, $da = (\text{dout}\, w_2^\top) \odot g'(a)$, $dw_1 = x^\top da$,
-# $db_1 = \sum_n da$ and $dx = \text{dout} + da\, w_1^\top$. Keep the dtype: a float32 `x` (with
-# float32 weights) gives float32 results (one public and one hidden case are float32; the
-# activations in `ACTIVATIONS` keep the dtype).
+# $db_1 = \sum_n da$ and $dx = \text{dout} + da\, w_1^\top$. Keep the dtype: when `x`, the
+# weights, the biases and `dout` are float32, every returned array is float32 (one public and
+# one hidden case are float32; the activations in `ACTIVATIONS` keep the dtype).
 
 # %% nbgrader={"grade": false, "grade_id": "residual", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def residual_forward(x, w1, b1, w2, b2, activation="relu"):
@@ -713,7 +714,8 @@ plt.show()
 #
 # **Your task.** Write `layernorm_forward(x, gamma, beta, eps=1e-5)` (x of shape `(..., D)`,
 # returns `(out, cache)`) and `layernorm_backward(dout, cache)` returning `(dx, dgamma, dbeta)`.
-# As for the residual block, a float32 `x` gives float32 results.
+# As for the residual block, when `x`, `gamma`, `beta` and `dout` are float32, every returned
+# array is float32.
 
 # %% nbgrader={"grade": false, "grade_id": "layernorm", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def layernorm_forward(x, gamma, beta, eps=1e-5):

@@ -34,8 +34,9 @@ DTYPE_KEPT = Check(
 )
 DTYPE_HINT = (
     "a float32 x must give float32 results: NumPy keeps float32 unless an array is made with "
-    "its float64 default (np.zeros(shape), np.ones(shape), np.array(list)) or cast "
-    "(np.asarray(v, dtype=float)); use zeros_like / ones_like or dtype=x.dtype"
+    "its float64 default (np.zeros(shape), np.ones(shape), np.array(list), np.where(c, 1.0, "
+    "0.01) from Python numbers) or cast (np.asarray(v, dtype=float), .astype(float)); use "
+    "zeros_like / ones_like, dtype=x.dtype or .astype(x.dtype)"
 )
 
 
@@ -727,7 +728,9 @@ def _layernorm() -> Part:
                 LAYERNORM_CHECKS,
             ),
             _as_float32(
-                _layernorm_case("f32", 444, (5, 6), "x of shape (5, 6)"), LAYERNORM_F32_CHECKS
+                # eps = 1e-3, so that eps outside the square root is off by ~4e-4, past rtol 1e-4
+                _layernorm_case("f32", 444, (5, 6), "x of shape (5, 6), eps = 1e-3", eps=1e-3),
+                LAYERNORM_F32_CHECKS,
             ),
         ],
         hidden_cases=lambda: [

@@ -49,7 +49,10 @@ def test_formgrader_grades_a_written_answer(
     given = points - 1
     lab: Lab = lab_factory(graded_course)
 
+    held_back = []
+
     def late_grades(route: Any) -> None:  # a loaded server: the grades arrive after the page
+        held_back.append(route.request.url)
         time.sleep(GRADES_DELAY)
         route.continue_()
 
@@ -83,6 +86,7 @@ def test_formgrader_grades_a_written_answer(
             break
         time.sleep(0.5)
     page.screenshot(path=str(screenshot_dir() / "formgrader_written_answer.png"))
+    assert held_back, "formgrader's grades request was never seen: the race is not exercised"
     assert saved == given
     with Gradebook(f"sqlite:///{graded_course / 'gradebook.db'}") as gb:
         submission = gb.find_submission(A1, "reference")

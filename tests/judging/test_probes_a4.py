@@ -343,6 +343,13 @@ def residual_backward_float64_bias(dout: np.ndarray, cache: tuple) -> tuple:
     return dx, dw1, db1, dw2, db2
 
 
+def residual_backward_float64_copy(dout: np.ndarray, cache: tuple) -> tuple:
+    dx_ref, dw1, db1, dw2, db2 = reference.residual_backward(dout, cache)
+    dx = np.array(dout, dtype=float)  # the identity path, copied as float64
+    dx += dx_ref - dout  # plus the branch's share, da @ w1.T
+    return dx, dw1, db1, dw2, db2
+
+
 def layernorm_forward_float64(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
 ) -> tuple:
@@ -355,6 +362,15 @@ def layernorm_forward_batch_axis(
     mu = x.mean(axis=0, keepdims=True)
     var = ((x - mu) ** 2).mean(axis=0, keepdims=True)
     r = 1.0 / np.sqrt(var + eps)
+    xhat = (x - mu) * r
+    return xhat * gamma + beta, (xhat, r, gamma)
+
+
+def layernorm_forward_eps_outside(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> tuple:
+    mu = x.mean(axis=-1, keepdims=True)
+    r = 1.0 / (x.std(axis=-1, keepdims=True) + eps)
     xhat = (x - mu) * r
     return xhat * gamma + beta, (xhat, r, gamma)
 
@@ -534,6 +550,12 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         "a float32 x must give float32 results",
         {"f32": {"db2_f32", "dtype_kept"}},
     ),
+    # dx float64 (right values): the identity-path hint on dx must not be shown
+    "residual backward copying dout as float64": (
+        {"residual_backward": residual_backward_float64_copy},
+        "a float32 x must give float32 results",
+        {"f32": {"dx_f32", "dtype_kept"}},
+    ),
     # xhat is wrong, so out, dx and dgamma are; dbeta = sum(dout) does not depend on it
     "layer norm over the batch axis": (
         {
@@ -549,6 +571,17 @@ BUGS: dict[str, tuple[dict[str, Callable[..., Any]], str, dict[str, set[str]]]] 
         {"layernorm_forward": layernorm_forward_float64},
         "a float32 x must give float32 results",
         {"f32": {"out_f32", "dx_f32", "dtype_kept"}},
+    ),
+    # 1 / (std + eps) for 1 / sqrt(var + eps): relative error about eps / std - eps / (2 var),
+    # 3.8e-6 at var ~ 4 and eps = 1e-5 (past rtol 1e-6), 3.8e-4 at eps = 1e-3 (past the float32
+    # rtol 1e-4), and large when var ~ 1e-6; dbeta = sum(dout) does not depend on it
+    "layer norm with eps outside the square root": (
+        {
+            "layernorm_forward": layernorm_forward_eps_outside,
+            "layernorm_backward": layernorm_backward_any_cache,
+        },
+        "eps inside the square root",
+        {"*": {"out", "dx", "dgamma"}, "f32": {"out_f32", "dx_f32", "dgamma_f32"}},
     ),
     "layer-norm backward without the mean terms": (
         {"layernorm_backward": layernorm_backward_no_mean_terms},
@@ -647,7 +680,7 @@ def test_a_mistake_costs_points_on_its_own_part_only(
     ("replaced", "fn", "wrong_causes"),
     [
         ("layernorm_forward", layernorm_forward_float64, ("over the batch", "mean(x) and var(x)")),
-        ("residual_backward", residual_backward_float64_bias, ("the identity path",)),
+        ("residual_backward", residual_backward_float64_copy, ("the identity path",)),
     ],
 )
 def test_a_dtype_mistake_is_not_blamed_on_the_formula(
@@ -712,6 +745,19 @@ def test_capstone_measure_rejects_what_is_not_a_64_to_10_network(spec: Assignmen
     assert rec["deep_enough"] is False and rec["accuracy_val"] == 0.0
     rec = _capstone_record(spec, None, "val")
     assert "__error__" in rec
+
+
+@pytest.mark.parametrize("forged_count", [10**9, -1, 65, 2.0])
+def test_capstone_measure_refuses_a_forged_layer_count_before_any_work(
+    spec: AssignmentSpec, forged_count: object
+) -> None:
+    """The record comes from the sandbox: a huge ``num_layers`` must not make the host loop."""
+    part = spec.part("test_deep_digits")
+    case = part.public_cases()[0]
+    record = {"W1": np.zeros((64, 10)), "b1": np.zeros(10), "num_layers": forged_count}
+    measured = measure_record(part, case.args, record)
+    assert "number of layers" in measured["__error__"]
+    assert measured["__status__"] == "error"
 
 
 def test_a_forged_initialiser_record_is_an_error_not_a_pass(spec: AssignmentSpec) -> None:

@@ -71,9 +71,9 @@ def test_chained_layers_counts_layers_and_checks_the_widths() -> None:
 @pytest.mark.parametrize(
     ("params", "widths", "message"),
     [
-        ({}, {}, "expected W1, b1"),
-        ({**_params(3, 2), "extra": np.zeros(1)}, {}, "expected W1, b1"),
-        ({"W1": np.zeros((3, 2))}, {}, "expected W1, b1"),  # b1 missing
+        ({}, {}, "exactly W1, b1, ..., WL, bL; missing or extra: all"),
+        ({**_params(3, 2), "extra": np.zeros(1)}, {}, "missing or extra: 'extra'$"),
+        ({"W1": np.zeros((3, 2))}, {}, "missing or extra: 'b1'$"),
         ({"W1": np.zeros((3, 2)), "b1": np.zeros(3)}, {}, "do not fit together"),
         ({"W1": np.zeros(3), "b1": np.zeros(3)}, {}, "do not fit together"),
         ({**_params(3, 2), "W2": np.zeros((3, 1)), "b2": np.zeros(1)}, {}, "W1's output"),
@@ -86,6 +86,13 @@ def test_parameters_that_are_no_network_are_named(
 ) -> None:
     with pytest.raises(NotPlainDataError, match=message):
         chained_layers(params, **widths)
+
+
+def test_a_flood_of_keys_is_not_repeated_back() -> None:
+    params = {**_params(3, 2), **{f"junk{i}": np.zeros(1) for i in range(10_000)}}
+    with pytest.raises(NotPlainDataError) as caught:
+        chained_layers(params)
+    assert len(str(caught.value)) < 200 and str(caught.value).endswith(", ...")
 
 
 def test_scores_refuse_parameters_that_do_not_take_the_data() -> None:

@@ -584,6 +584,7 @@ def measure_minibatch(record: Record, args: Mapping[str, Any], part: Part) -> Re
 # ------------------------------------------------------------------------------ the capstone
 
 MIN_LAYERS = 6
+MAX_LAYERS = 64  # the probe records at most this many layers
 
 
 @register("a4_deep_model")
@@ -602,7 +603,7 @@ def probe_deep_model(namespace: Mapping[str, Any], part: Part, args: dict[str, A
         )
     rec: Record = {}
     k = 0
-    while f"W{k + 1}" in params and f"b{k + 1}" in params and k < 64:
+    while f"W{k + 1}" in params and f"b{k + 1}" in params and k < MAX_LAYERS:
         k += 1
         rec[f"W{k}"] = to_plain(params[f"W{k}"], f"{name}['W{k}']")
         rec[f"b{k}"] = to_plain(params[f"b{k}"], f"{name}['b{k}']")
@@ -618,8 +619,8 @@ def measure_deep_model(record: Record, args: Mapping[str, Any], part: Part) -> R
     ``accuracy_<split>`` (0 when the parameters do not form such a network).
     """
     L = record.get("num_layers")
-    if not isinstance(L, int) or L < 0:
-        raise NotPlainDataError("the number of layers is not an integer")
+    if not isinstance(L, int) or not 0 <= L <= MAX_LAYERS:  # a forged count costs nothing here
+        raise NotPlainDataError(f"the number of layers is not an integer from 0 to {MAX_LAYERS}")
     params = {key: _array(record, key).astype(np.float64) for key in layer_keys(L)}
     try:
         chained_layers(params, n_in=64, n_out=10)

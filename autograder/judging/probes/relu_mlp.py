@@ -41,13 +41,17 @@ def chained_layers(
     Raises
     ------
     NotPlainDataError
-        Naming the first key or layer that does not fit: other keys, a missing key, a layer whose
-        shapes do not fit together, a layer that does not take the previous one's output, or the
-        wrong input or output width.
+        Naming what does not fit: up to five missing or extra keys, or the first layer whose
+        shapes do not fit together, that does not take the previous one's output, or the wrong
+        input or output width.
     """
     layers = sum(1 for k in params if k.startswith("W"))
     if layers < 1 or set(params) != set(layer_keys(layers)):
-        raise NotPlainDataError(f"params have keys {sorted(params)}; expected W1, b1, ..., WL, bL")
+        wrong = sorted(set(params) ^ set(layer_keys(layers)), key=str)
+        shown = ", ".join(map(repr, wrong[:5])) + (", ..." if len(wrong) > 5 else "")
+        raise NotPlainDataError(
+            f"params must be exactly W1, b1, ..., WL, bL; missing or extra: {shown or 'all'}"
+        )
     width = n_in
     for layer in range(1, layers + 1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
