@@ -183,6 +183,21 @@ def _initializers() -> Part:
 # ------------------------------------------------------------------------------ layer statistics
 
 
+def _stack_params(
+    rng: np.random.Generator, sizes: list[int], scale: float, biases: bool
+) -> dict[str, object]:
+    """``W1, ...`` of ``scale * N(0, 1 / fan_in)`` and, with ``biases``, ``b1, ...`` of
+    ``0.1 * N(0, 1)``, drawn layer by layer (``W1, b1, W2, ...``) from ``rng``."""
+    params: dict[str, object] = {}
+    for k in range(1, len(sizes)):
+        params[f"W{k}"] = (
+            scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(sizes[k - 1])
+        )
+        if biases:
+            params[f"b{k}"] = 0.1 * rng.standard_normal(sizes[k])
+    return params
+
+
 def _stack_case(
     name: str,
     seed: int,
@@ -202,12 +217,7 @@ def _stack_case(
         "activation": activation,
         "num_layers": len(sizes) - 1,
     }
-    for k in range(1, len(sizes)):
-        args[f"W{k}"] = (
-            scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(sizes[k - 1])
-        )
-        if biases:
-            args[f"b{k}"] = 0.1 * rng.standard_normal(sizes[k])
+    args.update(_stack_params(rng, sizes, scale, biases))
     if dout:
         args["dout"] = rng.standard_normal((N, sizes[-1]))
     if activations:
@@ -431,12 +441,7 @@ def _jacobian_case(
         "activation": activation,
         "num_layers": len(sizes) - 1,
     }
-    for k in range(1, len(sizes)):
-        args[f"W{k}"] = (
-            scale * rng.standard_normal((sizes[k - 1], sizes[k])) / np.sqrt(sizes[k - 1])
-        )
-        if biases:
-            args[f"b{k}"] = 0.1 * rng.standard_normal(sizes[k])
+    args.update(_stack_params(rng, sizes, scale, biases))
     if dead_unit:  # unit 0 of layer 1 gets a pre-activation of exactly 0 (no bias there)
         args["W1"][:, 0] = 0.0  # type: ignore[index]
     return Case(name, args, note)

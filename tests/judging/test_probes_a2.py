@@ -260,19 +260,11 @@ RECURSIVE_TOPO = """    post_order, visited = [], set()
     visit(root)
     return post_order[::-1]"""
 
-ITERATIVE_TOPO = """    post_order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            post_order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            for parent in node.parents:
-                if parent not in visited:
-                    stack.append((parent, False))
-    return post_order[::-1]"""
+# the notebook's own body of topological_order (an iterative depth-first search), from its
+# first line to the end of the cell: what the variants below replace
+ITERATIVE_TOPO = ANSWERS["topological_order"][
+    ANSWERS["topological_order"].index("    post_order, visited = [], set()") :
+]
 
 MARK_ON_PUSH_TOPO = """    post_order, visited = [], {root}
     stack = [(root, False)]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from autograder.judging.probes.relu_mlp import chained_layers, layer_keys, relu_mlp_scores
+from autograder.judging.probes.relu_mlp import (
+    chained_layers,
+    layer_keys,
+    relu_mlp_scores,
+    trained_model,
+)
 from autograder.judging.records import NotPlainDataError
 
 
@@ -98,3 +104,22 @@ def test_a_flood_of_keys_is_not_repeated_back() -> None:
 def test_scores_refuse_parameters_that_do_not_take_the_data() -> None:
     with pytest.raises(NotPlainDataError, match="W1 has 3 rows"):
         relu_mlp_scores(_params(3, 2), np.zeros((4, 5)))
+
+
+def test_trained_model_records_only_the_layer_parameters_as_plain_data() -> None:
+    net = SimpleNamespace(
+        params={"W1": np.ones((2, 3)), "b1": np.zeros(3), "W_extra": 1.0, 7: 2.0, "v1": 3.0}
+    )
+    model, record = trained_model({"net": net}, "net", "your trained MLP")
+    assert model is net
+    assert set(record) == {"param_W1", "param_b1"}
+    np.testing.assert_array_equal(record["param_W1"], np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(
+    ("namespace", "message"),
+    [({}, "`net` is not set: run the cell"), ({"net": object()}, "no params dict; it should be")],
+)
+def test_trained_model_says_what_is_missing(namespace: dict, message: str) -> None:
+    with pytest.raises(NotPlainDataError, match=message):
+        trained_model(namespace, "net", "your trained MLP")

@@ -14,7 +14,6 @@ invalid value or a division by zero record ``no_overflow = False``.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from autograder.judging.probes.core import (
     student_function,
     unpack,
 )
-from autograder.judging.probes.relu_mlp import chained_layers, layer_keys
+from autograder.judging.probes.relu_mlp import chained_layers, layer_keys, trained_model
 from autograder.judging.records import NotPlainDataError, Record, dtype_name, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets import load_digits_split
@@ -356,19 +355,9 @@ def probe_model_accuracy(namespace: Mapping[str, Any], part: Part, args: dict[st
     scores it from the parameters.
     """
     name = str(part.options.get("variable", "model"))
-    model = namespace.get(name)
-    if model is None:
-        raise NotPlainDataError(f"`{name}` is not set: run the cell that trains it")
-    params = getattr(model, "params", None)
-    if not isinstance(params, dict):
-        raise NotPlainDataError(f"`{name}` has no params dict; it should be your trained MLP")
-    rec: Record = {
-        "activation": str(getattr(model, "activation", "relu"))[:40],
-        "loss_type": str(getattr(model, "loss_type", "softmax"))[:40],
-    }
-    for key, value in params.items():
-        if isinstance(key, str) and re.fullmatch(r"[Wb]\d+", key):
-            rec[f"param_{key}"] = to_plain(value, f"{name}.params[{key!r}]")
+    model, rec = trained_model(namespace, name, "your trained MLP")
+    rec["activation"] = str(getattr(model, "activation", "relu"))[:40]
+    rec["loss_type"] = str(getattr(model, "loss_type", "softmax"))[:40]
     predict = getattr(model, "predict", None)
     if "X" in args:
         X = args["X"]

@@ -9,14 +9,13 @@ measure computes their accuracy on the held-out test split, which the notebook n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from autograder.judging.probes.core import register, register_measure, student_function
-from autograder.judging.probes.relu_mlp import chained_layers, relu_mlp_scores
+from autograder.judging.probes.relu_mlp import chained_layers, relu_mlp_scores, trained_model
 from autograder.judging.records import NotPlainDataError, Record, record_array, to_plain
 from autograder.judging.spec import Part
 from autograder.student.datasets import load_digits_split
@@ -241,16 +240,7 @@ def probe_study(namespace: Mapping[str, Any], part: Part, args: dict[str, Any]) 
     model's ``reg`` and ``p`` attributes (as ``attr_reg``, ``attr_p``) when it has them.
     """
     name = str(args["variable"])
-    model = namespace.get(name)
-    if model is None:
-        raise NotPlainDataError(f"`{name}` is not set: run the cell that trains it")
-    params = getattr(model, "params", None)
-    if not isinstance(params, dict):
-        raise NotPlainDataError(f"`{name}` has no params dict; it should be a trained DropoutMLP")
-    rec: Record = {}
-    for key, value in params.items():
-        if isinstance(key, str) and re.fullmatch(r"[Wb]\d+", key):
-            rec[f"param_{key}"] = to_plain(value, f"{name}.params[{key!r}]")
+    model, rec = trained_model(namespace, name, "a trained DropoutMLP")
     for attr in ("reg", "p"):
         value = getattr(model, attr, None)
         if isinstance(value, (int, float, np.integer, np.floating)):

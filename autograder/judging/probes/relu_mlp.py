@@ -1,18 +1,55 @@
 """Parameters of a fully connected ReLU network, checked and run on the trusted side.
 
 a3, a4 and a5 each grade a network by its returned parameters ``{"W1", "b1", ..., "WL",
-"bL"}``: the parameters are forged data until :func:`chained_layers` has checked that they form
-a network, and :func:`relu_mlp_scores` runs that network here (``relu`` between layers, none
-after the last).
+"bL"}``: :func:`trained_model` records them where the notebook runs; they are forged data until
+:func:`chained_layers` has checked that they form a network, and :func:`relu_mlp_scores` runs
+that network here (``relu`` between layers, none after the last).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from autograder.judging.records import NotPlainDataError
+from autograder.judging.records import NotPlainDataError, Record, to_plain
+
+PARAM_KEY = re.compile(r"[Wb]\d+")
+
+
+def trained_model(namespace: Mapping[str, Any], name: str, kind: str) -> tuple[Any, Record]:
+    """The notebook's trained model ``name`` and its ``params`` dict as ``param_W1``, ... records.
+
+    Probe side: only the keys ``W<l>`` / ``b<l>`` are recorded, each as plain data.
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's globals.
+    name : str
+        The global holding the model (an object with a ``params`` dict).
+    kind : str
+        What the model should be, for the error (``"your trained MLP"``).
+
+    Raises
+    ------
+    NotPlainDataError
+        If the global is not set or has no ``params`` dict.
+    """
+    model = namespace.get(name)
+    if model is None:
+        raise NotPlainDataError(f"`{name}` is not set: run the cell that trains it")
+    params = getattr(model, "params", None)
+    if not isinstance(params, dict):
+        raise NotPlainDataError(f"`{name}` has no params dict; it should be {kind}")
+    rec: Record = {
+        f"param_{key}": to_plain(value, f"{name}.params[{key!r}]")
+        for key, value in params.items()
+        if isinstance(key, str) and PARAM_KEY.fullmatch(key)
+    }
+    return model, rec
 
 
 def layer_keys(num_layers: int) -> list[str]:
